@@ -1,0 +1,613 @@
+"""The casework domain: who regulates what, and the investigations they run.
+
+Rules that span rows (a finding's statute must be one its authority applies,
+an investigator may only edit what they are assigned to) live in
+``casework.services``; what the database can hold on its own is a constraint here.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+CODE_VALIDATOR = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9-]*$",
+    _("Use capital letters, digits and hyphens only (for example OIPC-BC)."),
+)
+REFERENCE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    _("Use letters, digits, dots, hyphens and underscores only (for example PIPEDA-039525)."),
+)
+COUNTRY_VALIDATOR = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code (for example CA)."))
+CURRENCY_VALIDATOR = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 currency code (for example CAD)."))
+LANGUAGE_CODES = ("en", "fr", "de", "el", "it", "nl", "sv")
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not an IANA time zone (for example America/Toronto)."), params={"value": value}
+        )
+
+
+def validate_languages(value: object) -> None:
+    if not isinstance(value, list) or not value or any(code not in LANGUAGE_CODES for code in value):
+        raise ValidationError(
+            _("Give a non-empty list of language codes among %(codes)s."), params={"codes": ", ".join(LANGUAGE_CODES)}
+        )
+
+
+class BilingualNameMixin(models.Model):
+    """A record named in English and French; ``name`` answers in the active language."""
+
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "en").startswith("fr") and self.name_fr:
+            return self.name_fr
+        return self.name_en
+
+
+class Jurisdiction(BilingualNameMixin):
+    """A legal territory: its time zone and the holiday calendar that counts its days."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True, validators=[CODE_VALIDATOR])
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
+    holiday_country = models.CharField(
+        _("holiday calendar country"),
+        max_length=2,
+        validators=[COUNTRY_VALIDATOR],
+        help_text=_("ISO country code for the holidays package (CA, AU, GB, FR…)."),
+    )
+    holiday_subdivision = models.CharField(
+        _("holiday calendar subdivision"),
+        max_length=8,
+        blank=True,
+        help_text=_("Province or state code for the holidays package (BC, QC…); empty for national holidays."),
+    )
+    official_languages = models.JSONField(
+        _("official languages"), default=list, validators=[validate_languages], help_text=_('For example ["en", "fr"].')
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        constraints = [
+            models.CheckConstraint(condition=~Q(time_zone=""), name="casework_jurisdiction_time_zone_set"),
+            models.CheckConstraint(condition=~Q(pk=F("parent")), name="casework_jurisdiction_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class Authority(BilingualNameMixin):
+    """A privacy regulator and its powers."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True, validators=[CODE_VALIDATOR])
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="authorities"
+    )
+    can_issue_orders = models.BooleanField(
+        _("may issue binding orders"),
+        default=False,
+        help_text=_("Whether the authority's statutes give it the power to make binding orders."),
+    )
+    powers = models.TextField(
+        _("powers"), blank=True, help_text=_("Its enforcement powers, in words, with the statute.")
+    )
+    max_fine = models.DecimalField(
+        _("maximum fine"), max_digits=16, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    max_fine_currency = models.CharField(
+        _("currency of the maximum fine"), max_length=3, blank=True, validators=[CURRENCY_VALIDATOR]
+    )
+    max_fine_note = models.CharField(_("about the maximum fine"), max_length=300, blank=True)
+    order_number_format = models.CharField(
+        _("order number format"),
+        max_length=60,
+        blank=True,
+        help_text=_("How its order numbers look, for example P{yy}-{seq:02d} for P21-08."),
+    )
+    issues_in = models.JSONField(
+        _("languages its documents are issued in"),
+        default=list,
+        validators=[validate_languages],
+        help_text=_('For example ["fr"] for the CAI, ["en", "fr"] for federal authorities.'),
+    )
+    website = models.URLField(_("website"), blank=True)
+    address = models.TextField(_("postal address (letterhead)"), blank=True)
+    signatory_name = models.CharField(_("signatory"), max_length=200, blank=True)
+    signatory_title_en = models.CharField(_("signatory's title (English)"), max_length=200, blank=True)
+    signatory_title_fr = models.CharField(_("signatory's title (French)"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_fine__isnull=True) | ~Q(max_fine_currency=""),
+                name="casework_authority_fine_has_currency",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_fine__isnull=True) | Q(max_fine__gte=0), name="casework_authority_fine_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Statute(models.Model):
+    """A law that an authority applies in its findings."""
+
+    class Sector(models.TextChoices):
+        PRIVATE = "private", _("private sector")
+        PUBLIC = "public", _("public sector")
+        HEALTH = "health", _("health information")
+        GENERAL = "general", _("all sectors")
+
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[CODE_VALIDATOR])
+    short_name = models.CharField(_("short name"), max_length=120)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
+    citation = models.CharField(_("citation"), max_length=200)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="statutes"
+    )
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices, default=Sector.PRIVATE)
+    enforced_by = models.ManyToManyField(Authority, verbose_name=_("enforced by"), related_name="statutes")
+    url = models.URLField(_("official text"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("statute")
+        verbose_name_plural = _("statutes")
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def title(self) -> str:
+        if (get_language() or "en").startswith("fr") and self.title_fr:
+            return self.title_fr
+        return self.title_en
+
+
+class User(AbstractUser):
+    """A staff member: one authority, and any of the four roles."""
+
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("authority"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text=_("The authority this person works for; they see the investigations it takes part in."),
+    )
+    is_investigator = models.BooleanField(_("investigator"), default=False)
+    is_legal = models.BooleanField(_("legal"), default=False)
+    is_manager = models.BooleanField(_("manager"), default=False)
+    is_administrator = models.BooleanField(
+        _("administrator"), default=False, help_text=_("Manages reference data and users in the admin site.")
+    )
+
+    class Meta:
+        verbose_name = _("staff user")
+        verbose_name_plural = _("staff users")
+
+    @property
+    def role_labels(self) -> list[str]:
+        names = [
+            (self.is_investigator, _("investigator")),
+            (self.is_legal, _("legal")),
+            (self.is_manager, _("manager")),
+            (self.is_administrator, _("administrator")),
+        ]
+        return [str(label) for flag, label in names if flag]
+
+
+class Organization(models.Model):
+    """A respondent: a company, or a public body such as a police force."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("company")
+        PUBLIC_BODY = "public_body", _("public body")
+        NON_PROFIT = "non_profit", _("non-profit")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.COMPANY)
+    country = models.CharField(_("country"), max_length=2, validators=[COUNTRY_VALIDATOR])
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="casework_organization_unique_name_country"),
+            models.CheckConstraint(condition=~Q(name=""), name="casework_organization_name_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+
+class InvestigationOrigin(models.TextChoices):
+    COMPLAINT = "complaint", _("complaint")
+    COMMISSIONER_INITIATED = "commissioner_initiated", _("commissioner-initiated")
+    BREACH_REPORT = "breach_report", _("breach report")
+    REFERRAL = "referral", _("referral")
+
+
+class InvestigationStage(models.TextChoices):
+    INTAKE = "intake", _("intake")
+    EARLY_RESOLUTION = "early_resolution", _("early resolution")
+    INVESTIGATION = "investigation", _("investigation")
+    PRELIMINARY_REPORT = "preliminary_report", _("preliminary report")
+    REPORT_ISSUED = "report_issued", _("report of findings issued")
+    INQUIRY = "inquiry", _("inquiry")
+    ORDERS = "orders", _("orders issued")
+    FOLLOW_UP = "follow_up", _("follow-up of recommendations")
+    JUDICIAL_REVIEW = "judicial_review", _("before the courts")
+    CLOSED = "closed", _("closed")
+
+
+class Conclusion(models.TextChoices):
+    NO_JURISDICTION = "no_jurisdiction", _("no jurisdiction")
+    DECLINED = "declined", _("declined to investigate")
+    DISCONTINUED = "discontinued", _("discontinued")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    EARLY_RESOLVED = "early_resolved", _("early resolved")
+    SETTLED = "settled", _("settled")
+    NOT_WELL_FOUNDED = "not_well_founded", _("not well-founded")
+    WELL_FOUNDED = "well_founded", _("well-founded")
+    WELL_FOUNDED_CONDITIONALLY_RESOLVED = (
+        "well_founded_conditionally_resolved",
+        _("well-founded and conditionally resolved"),
+    )
+    WELL_FOUNDED_RESOLVED = "well_founded_resolved", _("well-founded and resolved")
+    RESOLVED = "resolved", _("resolved")
+    CONDITIONALLY_RESOLVED = "conditionally_resolved", _("conditionally resolved")
+
+
+class RecommendationResponse(models.TextChoices):
+    ACCEPTED = "accepted", _("accepted")
+    PARTLY_ACCEPTED = "partly_accepted", _("partly accepted")
+    REFUSED = "refused", _("refused")
+    NO_RESPONSE = "no_response", _("no response")
+
+
+class EventKind(models.TextChoices):
+    LAUNCHED = "launched", _("investigation launched")
+    ANNOUNCEMENT = "announcement", _("announcement")
+    RESPONDENT_ACTION = "respondent_action", _("respondent action")
+    MEDIA_REPORT = "media_report", _("media report")
+    REPORT_ISSUED = "report_issued", _("report issued")
+    ORDER_ISSUED = "order_issued", _("order issued")
+    COURT_FILING = "court_filing", _("court filing")
+    COURT_DECISION = "court_decision", _("court decision")
+    COMPLIANCE = "compliance", _("compliance")
+    OTHER = "other", _("other")
+
+
+class Investigation(models.Model):
+    """One investigation; a joint one has several participations."""
+
+    Origin = InvestigationOrigin
+
+    Stage = InvestigationStage
+
+    reference = models.CharField(_("reference"), max_length=64, unique=True, validators=[REFERENCE_VALIDATOR])
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True, max_length=20000)
+    origin = models.CharField(_("origin"), max_length=32, choices=Origin.choices)
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    stage = models.CharField(_("stage"), max_length=32, choices=Stage.choices, default=Stage.INVESTIGATION)
+    disposition = models.CharField(
+        _("disposition"),
+        max_length=48,
+        choices=Conclusion.choices,
+        blank=True,
+        help_text=_("The outcome once it is known (per statute, see the findings)."),
+    )
+    confidential = models.BooleanField(
+        _("confidential"), default=False, help_text=_("Only staff assigned to it may see a confidential investigation.")
+    )
+    respondents = models.ManyToManyField(Organization, verbose_name=_("respondents"), related_name="investigations")
+    assignees = models.ManyToManyField(
+        User, verbose_name=_("assigned staff"), related_name="assigned_investigations", blank=True
+    )
+    related = models.ManyToManyField(
+        "self", verbose_name=_("related investigations"), through="InvestigationLink", symmetrical=False, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[respondents, assignees])
+
+    class Meta:
+        ordering = ["-opened_on", "reference"]
+        verbose_name = _("investigation")
+        verbose_name_plural = _("investigations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+                name="casework_investigation_closed_after_opened",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=InvestigationOrigin.values), name="casework_investigation_origin_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=InvestigationStage.values), name="casework_investigation_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(disposition="") | Q(disposition__in=Conclusion.values),
+                name="casework_investigation_disposition_valid",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="casework_investigation_title_set"),
+        ]
+        indexes = [
+            # The investigations list filters by stage and sorts by opening date.
+            models.Index(fields=["stage", "-opened_on"], name="casework_inv_stage_opened"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} – {self.title}"
+
+    def clean(self) -> None:
+        if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
+            raise ValidationError({"closed_on": _("An investigation cannot close before it opened.")})
+        if self.opened_on and self.opened_on > timezone.localdate():
+            raise ValidationError({"opened_on": _("The opening date cannot be in the future.")})
+
+
+class Participation(models.Model):
+    """An authority's part in an investigation, the statutes it applies and its own file number."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead")
+        JOINT = "joint", _("joint")
+        PARALLEL = "parallel", _("parallel (foreign)")
+        OBSERVER = "observer", _("observer")
+
+    investigation = models.ForeignKey(
+        Investigation, verbose_name=_("investigation"), on_delete=models.CASCADE, related_name="participations"
+    )
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    statutes = models.ManyToManyField(Statute, verbose_name=_("statutes applied"), related_name="participations")
+    file_number = models.CharField(_("its file number"), max_length=64, blank=True)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[statutes])
+
+    class Meta:
+        ordering = ["investigation", "role", "authority__code"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["investigation", "authority"], name="casework_participation_once_per_authority"
+            ),
+            models.UniqueConstraint(
+                fields=["investigation"],
+                condition=Q(role="lead"),
+                name="casework_participation_one_lead",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["lead", "joint", "parallel", "observer"]),
+                name="casework_participation_role_valid",
+            ),
+        ]
+        indexes = [
+            # investigations_visible_to(): "does this user's authority take part?"
+            models.Index(fields=["authority", "investigation"], name="casework_part_authority_inv"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority.code} ({self.get_role_display()})"
+
+
+class Finding(models.Model):
+    """A conclusion by one participating authority under one statute."""
+
+    Conclusion = Conclusion
+
+    # Through the participation, the database itself guarantees that the
+    # authority making the finding takes part in the investigation.
+    participation = models.ForeignKey(
+        Participation, verbose_name=_("authority"), on_delete=models.CASCADE, related_name="findings"
+    )
+    statute = models.ForeignKey(Statute, verbose_name=_("statute"), on_delete=models.PROTECT, related_name="findings")
+    provision = models.CharField(_("provision"), max_length=120, blank=True, help_text=_("For example s. 6.1, 7(1)."))
+    issue = models.CharField(_("issue"), max_length=200, help_text=_("For example consent, appropriate purposes."))
+    conclusion = models.CharField(_("conclusion"), max_length=48, choices=Conclusion.choices)
+    issued_on = models.DateField(_("issued on"))
+    report_reference = models.CharField(_("report reference"), max_length=120, blank=True)
+    text = models.TextField(_("text"), blank=True, max_length=20000)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["issued_on", "participation__authority__code", "statute__code", "pk"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(conclusion__in=Conclusion.values), name="casework_finding_conclusion_valid"
+            ),
+            models.CheckConstraint(condition=~Q(issue=""), name="casework_finding_issue_set"),
+            models.UniqueConstraint(
+                fields=["participation", "statute", "provision", "issue"], name="casework_finding_once_per_issue"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statute.short_name}: {self.issue} – {self.get_conclusion_display()}"
+
+
+class Recommendation(models.Model):
+    """A recommendation to the respondent and its answer."""
+
+    Response = RecommendationResponse
+
+    investigation = models.ForeignKey(
+        Investigation, verbose_name=_("investigation"), on_delete=models.CASCADE, related_name="recommendations"
+    )
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    text = models.TextField(_("text"), max_length=20000)
+    findings = models.ManyToManyField(
+        Finding, verbose_name=_("follows from"), related_name="recommendations", blank=True
+    )
+    made_on = models.DateField(_("made on"), null=True, blank=True)
+    response = models.CharField(
+        _("respondent's answer"), max_length=16, choices=Response.choices, default=Response.NO_RESPONSE
+    )
+    responded_on = models.DateField(_("answered on"), null=True, blank=True)
+    response_text = models.TextField(_("what the respondent said"), blank=True, max_length=20000)
+
+    history = HistoricalRecords(m2m_fields=[findings])
+
+    class Meta:
+        ordering = ["investigation", "number"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(fields=["investigation", "number"], name="casework_recommendation_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="casework_recommendation_number_positive"),
+            models.CheckConstraint(
+                condition=Q(response__in=RecommendationResponse.values), name="casework_recommendation_response_valid"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="casework_recommendation_text_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:60]}"
+
+
+class Event(models.Model):
+    """A dated entry on the case's timeline, with its source."""
+
+    Kind = EventKind
+
+    class Precision(models.TextChoices):
+        DAY = "day", _("exact day")
+        MONTH = "month", _("month only")
+
+    investigation = models.ForeignKey(
+        Investigation, verbose_name=_("investigation"), on_delete=models.CASCADE, related_name="events"
+    )
+    date = models.DateField(_("date"))
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=8,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text=_("'Month only' when the source gives the month but not the day."),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    summary = models.TextField(_("what happened"), max_length=5000)
+    source = models.URLField(_("source"), max_length=500, blank=True)
+    verified = models.BooleanField(
+        _("verified"), default=True, help_text=_("Untick when the fact could not be checked against a public source.")
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="casework_event_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=["day", "month"]), name="casework_event_precision_valid"
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="casework_event_summary_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.summary[:60]}"
+
+
+class InvestigationLink(models.Model):
+    """A link from one investigation to a related one (shown on both)."""
+
+    class Kind(models.TextChoices):
+        RELATED = "related", _("related")
+        PARALLEL_FOREIGN = "parallel_foreign", _("parallel foreign investigation")
+        SAME_RESPONDENT = "same_respondent", _("same respondent")
+        FOLLOW_UP = "follow_up", _("follow-up")
+
+    from_investigation = models.ForeignKey(
+        Investigation, verbose_name=_("from"), on_delete=models.CASCADE, related_name="links_out"
+    )
+    to_investigation = models.ForeignKey(
+        Investigation, verbose_name=_("to"), on_delete=models.CASCADE, related_name="links_in"
+    )
+    kind = models.CharField(_("kind of link"), max_length=24, choices=Kind.choices, default=Kind.RELATED)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("related investigation")
+        verbose_name_plural = _("related investigations")
+        constraints = [
+            models.UniqueConstraint(fields=["from_investigation", "to_investigation"], name="casework_link_once"),
+            models.CheckConstraint(
+                condition=~Q(from_investigation=F("to_investigation")), name="casework_link_not_to_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["related", "parallel_foreign", "same_respondent", "follow_up"]),
+                name="casework_link_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_investigation_id} → {self.to_investigation_id} ({self.kind})"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time each Celery worker ran the periodic heartbeat task; /healthz reports its age."""
+
+    worker = models.CharField(_("worker"), max_length=200, unique=True)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker} @ {self.seen_at.isoformat()}"

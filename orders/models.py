@@ -1,0 +1,1 @@
+"""Binding orders, their terms, deadlines and alerts."""
