@@ -73,8 +73,12 @@ class Jurisdiction(BilingualNameMixin):
     holiday_country = models.CharField(
         _("holiday calendar country"),
         max_length=2,
+        blank=True,
         validators=[COUNTRY_VALIDATOR],
-        help_text=_("ISO country code for the holidays package (CA, AU, GB, FR…)."),
+        help_text=_(
+            "ISO country code for the holidays package (CA, AU, GB, FR…); empty for a supranational "
+            "jurisdiction such as the EU, whose deadlines are counted in each authority's own calendar."
+        ),
     )
     holiday_subdivision = models.CharField(
         _("holiday calendar subdivision"),
