@@ -218,6 +218,19 @@ class User(AbstractUser):
         _("administrator"), default=False, help_text=_("Manages reference data and users in the admin site.")
     )
 
+    class AlertEmail(models.TextChoices):
+        IMMEDIATE = "immediate", _("an e-mail for each alert")
+        DAILY_DIGEST = "daily_digest", _("one daily digest")
+        NONE = "none", _("no e-mail (in-app only)")
+
+    alert_email = models.CharField(
+        _("deadline alert e-mails"),
+        max_length=16,
+        choices=AlertEmail.choices,
+        default=AlertEmail.IMMEDIATE,
+        help_text=_("How deadline alerts reach you by e-mail; they always appear in the app."),
+    )
+
     class Meta:
         verbose_name = _("staff user")
         verbose_name_plural = _("staff users")
@@ -615,3 +628,41 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} @ {self.seen_at.isoformat()}"
+
+
+class HolidayAdjustment(models.Model):
+    """A day added to or removed from a jurisdiction's legal calendar, with its source.
+
+    The holidays package gives each country's and province's public holidays; this
+    table corrects it where a jurisdiction's Interpretation Act differs (Easter
+    Monday federally) or a holiday is proclaimed. Deadline computation reads both.
+    """
+
+    class Change(models.TextChoices):
+        ADD = "add", _("add a holiday")
+        REMOVE = "remove", _("remove a holiday")
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.CASCADE, related_name="holiday_adjustments"
+    )
+    day = models.DateField(_("day"))
+    change = models.CharField(_("change"), max_length=8, choices=Change.choices)
+    name = models.CharField(_("name"), max_length=120, help_text=_("For example Easter Monday."))
+    source = models.CharField(
+        _("source"), max_length=500, help_text=_("Why: the statute, proclamation or correction this rests on.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["jurisdiction", "day"]
+        verbose_name = _("holiday adjustment")
+        verbose_name_plural = _("holiday adjustments")
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "day"], name="casework_holiday_adjustment_once_per_day"),
+            models.CheckConstraint(condition=Q(change__in=["add", "remove"]), name="casework_holiday_change_valid"),
+            models.CheckConstraint(condition=~Q(source=""), name="casework_holiday_source_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction.code} {self.day.isoformat()} {self.change} {self.name}"

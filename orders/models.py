@@ -1,1 +1,486 @@
-"""Binding orders, their terms, deadlines and alerts."""
+"""Binding orders, their terms and deadlines, stays, extensions, court proceedings and alerts.
+
+The rules (who may issue, which status may follow which, how a due date moves)
+live in ``orders.services``; the database holds what it can on its own: unique
+numbers, one alert per (deadline, due date, level), valid choices, dates in order.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from casework.models import CURRENCY_VALIDATOR, Authority, Investigation
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ISSUED = "issued", _("issued")
+    COMPLIED = "complied", _("complied")
+    PARTLY_COMPLIED = "partly_complied", _("partly complied")
+    NOT_COMPLIED = "not_complied", _("not complied")
+    STAYED = "stayed", _("stayed")
+    UNDER_JUDICIAL_REVIEW = "under_judicial_review", _("under judicial review")
+    UPHELD = "upheld", _("upheld")
+    QUASHED = "quashed", _("quashed")
+    VARIED = "varied", _("varied")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# Which status may follow which (orders.services.order_set_status enforces it).
+ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"issued", "withdrawn"}),
+    "issued": frozenset(
+        {"complied", "partly_complied", "not_complied", "under_judicial_review", "stayed", "withdrawn", "varied"}
+    ),
+    "under_judicial_review": frozenset({"upheld", "quashed", "varied", "stayed", "withdrawn"}),
+    "stayed": frozenset({"issued", "under_judicial_review", "upheld", "quashed", "varied", "withdrawn"}),
+    "upheld": frozenset({"complied", "partly_complied", "not_complied", "under_judicial_review", "stayed"}),
+    "varied": frozenset({"complied", "partly_complied", "not_complied", "under_judicial_review", "stayed"}),
+    "partly_complied": frozenset({"complied", "not_complied", "under_judicial_review"}),
+    "not_complied": frozenset({"complied", "partly_complied", "under_judicial_review"}),
+    "complied": frozenset(),
+    "quashed": frozenset(),
+    "withdrawn": frozenset(),
+}
+
+
+class Order(models.Model):
+    """A binding order issued by an authority with order-making power."""
+
+    Status = OrderStatus
+
+    investigation = models.ForeignKey(
+        Investigation, verbose_name=_("investigation"), on_delete=models.PROTECT, related_name="orders"
+    )
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("issuing authority"), on_delete=models.PROTECT, related_name="orders"
+    )
+    number = models.CharField(_("number"), max_length=40)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, help_text=_("For example PIPA s. 52."))
+    recitals = models.TextField(_("recitals (English)"), blank=True, max_length=50000)
+    recitals_fr = models.TextField(_("recitals (French)"), blank=True, max_length=50000)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    served_on = models.DateField(
+        _("served on"), null=True, blank=True, help_text=_("The day the respondent received the order.")
+    )
+    status = models.CharField(_("status"), max_length=24, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
+    signatory_name = models.CharField(_("signed by"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("signatory's title"), max_length=200, blank=True)
+    assignees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned staff"), related_name="assigned_orders", blank=True
+    )
+    note = models.TextField(_("note"), blank=True, max_length=5000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[assignees])
+
+    class Meta:
+        ordering = ["-issued_on", "authority__code", "number"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "number"], name="orders_order_number_unique_per_authority"),
+            models.CheckConstraint(condition=Q(status__in=OrderStatus.values), name="orders_order_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(status="withdrawn") | Q(issued_on__isnull=False),
+                name="orders_order_issued_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(served_on__isnull=True) | Q(issued_on__isnull=False) & Q(served_on__gte=F("issued_on")),
+                name="orders_order_served_after_issued",
+            ),
+            models.CheckConstraint(condition=~Q(number=""), name="orders_order_number_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority.code} {self.number}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == OrderStatus.DRAFT
+
+
+class OrderRevision(models.Model):
+    """An amendment or variation of an issued order: who, when, why, and what changed."""
+
+    class Kind(models.TextChoices):
+        AMENDMENT = "amendment", _("amendment")
+        VARIATION = "variation", _("variation (by a court or on reconsideration)")
+        CORRECTION = "correction", _("correction of a clerical error")
+
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    made_on = models.DateField(_("made on"))
+    reason = models.TextField(_("reason"), max_length=5000)
+    changes = models.JSONField(_("changes"), default=dict, help_text=_("Each changed field: before and after."))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "recorded_at"]
+        verbose_name = _("order revision")
+        verbose_name_plural = _("order revisions")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="orders_revision_reason_set"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["amendment", "variation", "correction"]), name="orders_revision_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.kind} {self.made_on.isoformat()}"
+
+
+class Term(models.Model):
+    """One thing the order requires, in English and French, with its deadline."""
+
+    class Qualifier(models.TextChoices):
+        ABSOLUTE = "absolute", _("absolute")
+        BEST_EFFORTS = "best_efforts", _("best efforts")
+
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="terms")
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    text = models.TextField(_("text (English)"), blank=True, max_length=20000)
+    text_fr = models.TextField(_("text (French)"), blank=True, max_length=20000)
+    qualifier = models.CharField(_("qualifier"), max_length=16, choices=Qualifier.choices, default=Qualifier.ABSOLUTE)
+    daily_penalty = models.DecimalField(
+        _("penalty per day late"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    penalty_currency = models.CharField(_("currency"), max_length=3, blank=True, validators=[CURRENCY_VALIDATOR])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "number"]
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "number"], name="orders_term_number_unique_per_order"),
+            models.CheckConstraint(condition=~Q(text="") | ~Q(text_fr=""), name="orders_term_has_text"),
+            models.CheckConstraint(
+                condition=Q(daily_penalty__isnull=True) | ~Q(penalty_currency=""), name="orders_term_penalty_currency"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} term {self.number}"
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    MET = "met", _("met")
+    MISSED = "missed", _("missed")
+    STAYED = "stayed", _("stayed")
+    EXTENDED = "extended", _("extended")
+    WAIVED = "waived", _("waived")
+
+
+# A deadline the sweep watches: still running, not paused, met or waived.
+ACTIVE_DEADLINE_STATUSES = ("open", "extended")
+
+
+class Deadline(models.Model):
+    """When a term must be done: its rule, the due date computed from it, and how it was reached."""
+
+    Status = DeadlineStatus
+
+    term = models.OneToOneField(Term, verbose_name=_("term"), on_delete=models.CASCADE, related_name="deadline")
+    rule = models.JSONField(_("rule"), help_text=_('For example {"rule": "calendar_days", "days": 90}.'))
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    original_due_on = models.DateField(_("first due date"), null=True, blank=True)
+    explanation = models.TextField(_("how the date was reached"), blank=True)
+    steps = models.JSONField(_("computation"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN)
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+    verified = models.BooleanField(
+        _("verified"), default=True, help_text=_("Untick when the deadline could not be checked against the order.")
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=DeadlineStatus.values), name="orders_deadline_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="met") | Q(met_on__isnull=False), name="orders_deadline_met_has_date"
+            ),
+        ]
+        indexes = [
+            # The sweep: active deadlines by due date (sweep_deadlines, "my deadlines").
+            models.Index(
+                fields=["due_on"],
+                name="orders_deadline_active_due",
+                condition=Q(status__in=ACTIVE_DEADLINE_STATUSES),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.due_on.isoformat() if self.due_on else '?'} ({self.status})"
+
+
+class Stay(models.Model):
+    """A pause of a deadline's clock, from a court or the authority."""
+
+    deadline = models.ForeignKey(Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, related_name="stays")
+    started_on = models.DateField(_("stayed from"))
+    lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
+    days_left = models.IntegerField(_("calendar days left when the stay began"))
+    due_on_before = models.DateField(_("due date when the stay began"))
+    reason = models.TextField(_("reason"), max_length=5000)
+    proceeding = models.ForeignKey(
+        "CourtProceeding", verbose_name=_("court proceeding"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deadline", "started_on"]
+        verbose_name = _("stay")
+        verbose_name_plural = _("stays")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lifted_on__isnull=True) | Q(lifted_on__gte=F("started_on")),
+                name="orders_stay_lifted_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["deadline"], condition=Q(lifted_on__isnull=True), name="orders_stay_one_running"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="orders_stay_reason_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"stay of {self.deadline} from {self.started_on.isoformat()}"
+
+
+class Extension(models.Model):
+    """A new due date granted for a deadline, with its reason."""
+
+    deadline = models.ForeignKey(
+        Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    granted_on = models.DateField(_("granted on"))
+    previous_due_on = models.DateField(_("previous due date"))
+    new_due_on = models.DateField(_("new due date"))
+    reason = models.TextField(_("reason"), max_length=5000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deadline", "granted_on", "pk"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_due_on__gt=F("previous_due_on")), name="orders_extension_moves_later"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="orders_extension_reason_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deadline}: {self.previous_due_on.isoformat()} → {self.new_due_on.isoformat()}"
+
+
+class ComplianceSubmission(models.Model):
+    """What the respondent sent to show compliance, and staff's assessment of it."""
+
+    class Assessment(models.TextChoices):
+        PENDING = "pending", _("not assessed yet")
+        SUFFICIENT = "sufficient", _("shows compliance")
+        PARTIAL = "partial", _("shows partial compliance")
+        INSUFFICIENT = "insufficient", _("does not show compliance")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="compliance_submissions"
+    )
+    term = models.ForeignKey(
+        Term, verbose_name=_("term"), null=True, blank=True, on_delete=models.CASCADE, related_name="submissions"
+    )
+    received_on = models.DateField(_("received on"))
+    summary = models.TextField(_("what the respondent sent"), max_length=20000)
+    assessment = models.CharField(
+        _("assessment"), max_length=16, choices=Assessment.choices, default=Assessment.PENDING
+    )
+    assessment_note = models.TextField(_("assessment note"), blank=True, max_length=20000)
+    assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "received_on", "pk"]
+        verbose_name = _("compliance submission")
+        verbose_name_plural = _("compliance submissions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(assessment="pending") | Q(assessed_on__isnull=False),
+                name="orders_submission_assessed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(assessed_on__isnull=True) | Q(assessed_on__gte=F("received_on")),
+                name="orders_submission_assessed_after_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} submission {self.received_on.isoformat()}"
+
+
+class CourtProceeding(models.Model):
+    """A judicial review, appeal or stay application against an order."""
+
+    class Kind(models.TextChoices):
+        JUDICIAL_REVIEW = "judicial_review", _("judicial review")
+        APPEAL = "appeal", _("appeal")
+        STAY_APPLICATION = "stay_application", _("stay application")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("pending")
+        UPHELD = "upheld", _("order upheld")
+        QUASHED = "quashed", _("order quashed")
+        VARIED = "varied", _("order varied")
+        WITHDRAWN = "withdrawn", _("withdrawn or discontinued")
+
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="proceedings")
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.JUDICIAL_REVIEW)
+    court = models.CharField(_("court"), max_length=200)
+    file_number = models.CharField(_("court file number"), max_length=100, blank=True)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    stay_granted_from = models.DateField(_("stay granted from"), null=True, blank=True)
+    stay_granted_to = models.DateField(_("stay granted until"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    citation = models.CharField(_("citation"), max_length=200, blank=True, help_text=_("For example 2024 BCSC 2311."))
+    source = models.URLField(_("source"), max_length=500, blank=True)
+    verified = models.BooleanField(_("verified"), default=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "filed_on", "pk"]
+        verbose_name = _("court proceeding")
+        verbose_name_plural = _("court proceedings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stay_granted_to__isnull=True)
+                | Q(stay_granted_from__isnull=False) & Q(stay_granted_to__gte=F("stay_granted_from")),
+                name="orders_proceeding_stay_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="pending") | Q(decided_on__isnull=False), name="orders_proceeding_decided_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(filed_on__isnull=True) | Q(decided_on__gte=F("filed_on")),
+                name="orders_proceeding_decided_after_filed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.court} {self.file_number or self.citation}".strip()
+
+
+class Alert(models.Model):
+    """A rung of the alert ladder reached by a deadline; raised once per (deadline, due date, level)."""
+
+    deadline = models.ForeignKey(Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, related_name="alerts")
+    due_on = models.DateField(_("due date alerted"))
+    level = models.CharField(_("level"), max_length=8, help_text=_("T-30, T-14, T-7, T-1, T0, T+1, T+8…"))
+    raised_at = models.DateTimeField(_("raised at"))
+    # Which sweep inserted the row: after an INSERT … ON CONFLICT DO NOTHING, the
+    # rows carrying this sweep's id are exactly the alerts it raised (not a rival's).
+    sweep_id = models.UUIDField(_("sweep"), db_index=True)
+
+    class Meta:
+        ordering = ["-raised_at", "pk"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        constraints = [
+            # The sweep's idempotency: retries, overlapping sweeps and restarts can only
+            # ever insert one row per rung (the loser's INSERT conflicts and does nothing).
+            models.UniqueConstraint(fields=["deadline", "due_on", "level"], name="orders_alert_once_per_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.deadline}"
+
+
+class Notification(models.Model):
+    """An alert for one person: read in the app, and delivered by e-mail as they chose."""
+
+    class Email(models.TextChoices):
+        PENDING = "pending", _("to send")
+        DIGEST = "digest", _("waiting for the daily digest")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("not sent (no e-mail wanted or no address)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    alert = models.ForeignKey(Alert, verbose_name=_("alert"), on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_status = models.CharField(_("e-mail"), max_length=8, choices=Email.choices, default=Email.PENDING)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.CharField(_("last e-mail error"), max_length=500, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    email_next_attempt_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "alert"], name="orders_notification_once_per_user"),
+            models.CheckConstraint(
+                condition=Q(email_status__in=["pending", "digest", "sent", "failed", "skipped"]),
+                name="orders_notification_email_status_valid",
+            ),
+        ]
+        indexes = [
+            # The bell: a user's unread notifications.
+            models.Index(fields=["user"], name="orders_notification_unread", condition=Q(read_at__isnull=True)),
+            # The delivery sweep: e-mails still owed.
+            models.Index(
+                fields=["created_at"],
+                name="orders_notification_owed",
+                condition=Q(email_status__in=["pending", "digest"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ← {self.alert}"
