@@ -16,7 +16,11 @@ def bc_order(ref: Ref, joint_investigation: Investigation, carol: User) -> Order
     order = order_draft(
         actor=carol, investigation=joint_investigation, authority=ref.oipc_bc, number="P21-08", legal_basis="PIPA s. 52"
     )
-    term_add(actor=carol, order=order, text="Cease offering the service in BC.",
-             deadline_rule={"rule": "fixed", "date": "2022-01-25"})
-    term_add(actor=carol, order=order, text="Delete the images.", deadline_rule={"rule": "business_days", "days": 30})
+    term_add(
+        actor=carol,
+        order=order,
+        text="Cease offering the service in BC.",
+        deadline_rule={"rule": "fixed", "date": "2022-01-25"},
+    )
+    term_add(actor=carol, order=order, text="Delete the images.", deadline_rule={"rule": "business_days", "days": 60})
     return order_issue(actor=carol, order=order, issued_on=date(2021, 12, 14))
