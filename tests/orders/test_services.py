@@ -232,3 +232,22 @@ def test_recompute_reports_what_moved_after_a_holiday_change(bc_order: Order, re
     assert [(d.pk, b, a) for d, b, a in moved] == [(second.pk, before, date(2022, 3, 14))]
     second.refresh_from_db()
     assert "2022-01-10 (Proclaimed day" in second.explanation
+
+
+def test_the_recompute_command_reports_and_records_moves(bc_order: Order, ref: Ref) -> None:
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    HolidayAdjustment.objects.create(jurisdiction=ref.bc, day=date(2022, 1, 10), change="add", name="Proclaimed day",
+                                     source="test proclamation")
+    out = StringIO()
+    call_command("recompute_deadlines", "--dry-run", "--json", stdout=out)
+    assert json.loads(out.getvalue())["moved"][0]["after"] == "2022-03-14"
+    assert Deadline.objects.get(term__order=bc_order, term__number=2).due_on == date(2022, 3, 11)
+    out = StringIO()
+    call_command("recompute_deadlines", stdout=out)
+    assert "OIPC-BC P21-08 term 2: 2022-03-11 → 2022-03-14" in out.getvalue()
+    deadline = Deadline.objects.get(term__order=bc_order, term__number=2)
+    assert deadline.history.first().history_change_reason == "recomputed: 2022-03-11 → 2022-03-14"

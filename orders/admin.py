@@ -1,0 +1,141 @@
+"""Admin for orders: for administrators and operators; staff work in the order pages.
+
+Changelists name their joins so that they run a fixed number of queries. Models
+with history use SimpleHistoryAdmin so that admin edits join the audit trail.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from orders.models import (
+    Alert,
+    ComplianceSubmission,
+    CourtProceeding,
+    Deadline,
+    Extension,
+    Notification,
+    Order,
+    OrderRevision,
+    Stay,
+    Term,
+)
+
+
+class TermInline(admin.StackedInline):
+    model = Term
+    extra = 0
+    fields = ["number", "text", "text_fr", "qualifier", "daily_penalty", "penalty_currency"]
+
+
+class ProceedingInline(admin.TabularInline):
+    model = CourtProceeding
+    extra = 0
+    fields = ["kind", "court", "file_number", "filed_on", "decided_on", "outcome", "citation"]
+
+
+class RevisionInline(admin.TabularInline):
+    model = OrderRevision
+    extra = 0
+    fields = ["kind", "made_on", "reason", "made_by", "recorded_at"]
+    readonly_fields = ["recorded_at"]
+
+
+@admin.register(Order)
+class OrderAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "authority", "investigation", "issued_on", "served_on", "status"]
+    list_filter = ["status", "authority"]
+    search_fields = ["number", "investigation__reference", "investigation__title", "legal_basis"]
+    list_select_related = ["authority", "investigation"]
+    autocomplete_fields = ["investigation", "authority"]
+    filter_horizontal = ["assignees"]
+    date_hierarchy = "issued_on"
+    inlines = [TermInline, ProceedingInline, RevisionInline]
+
+
+@admin.register(Term)
+class TermAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "qualifier", "daily_penalty", "penalty_currency"]
+    list_filter = ["qualifier", "order__authority"]
+    search_fields = ["text", "text_fr", "order__number"]
+    list_select_related = ["order__authority"]
+    raw_id_fields = ["order"]
+
+
+class StayInline(admin.TabularInline):
+    model = Stay
+    extra = 0
+    fields = ["started_on", "lifted_on", "days_left", "due_on_before", "reason", "recorded_by"]
+    raw_id_fields = ["proceeding", "recorded_by"]
+
+
+class ExtensionInline(admin.TabularInline):
+    model = Extension
+    extra = 0
+    fields = ["granted_on", "previous_due_on", "new_due_on", "reason", "recorded_by"]
+    raw_id_fields = ["recorded_by"]
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(SimpleHistoryAdmin):
+    list_display = ["term", "due_on", "original_due_on", "status", "verified"]
+    list_filter = ["status", "verified", "term__order__authority"]
+    search_fields = ["term__order__number", "term__text", "explanation"]
+    list_select_related = ["term__order__authority"]
+    raw_id_fields = ["term"]
+    readonly_fields = ["explanation", "steps"]
+    date_hierarchy = "due_on"
+    inlines = [StayInline, ExtensionInline]
+
+
+@admin.register(ComplianceSubmission)
+class ComplianceSubmissionAdmin(SimpleHistoryAdmin):
+    list_display = ["order", "term", "received_on", "assessment", "assessed_on", "assessed_by"]
+    list_filter = ["assessment", "order__authority"]
+    search_fields = ["order__number", "summary"]
+    list_select_related = ["order__authority", "term__order__authority", "assessed_by"]
+    raw_id_fields = ["order", "term", "assessed_by"]
+
+
+@admin.register(CourtProceeding)
+class CourtProceedingAdmin(SimpleHistoryAdmin):
+    list_display = ["order", "kind", "court", "file_number", "filed_on", "outcome", "decided_on", "citation"]
+    list_filter = ["kind", "outcome", "order__authority"]
+    search_fields = ["order__number", "court", "file_number", "citation"]
+    list_select_related = ["order__authority"]
+    raw_id_fields = ["order"]
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    """Alerts are raised by the sweep only; the admin shows them, it does not make them."""
+
+    list_display = ["deadline", "level", "due_on", "raised_at"]
+    list_filter = ["level", "deadline__term__order__authority"]
+    list_select_related = ["deadline__term__order__authority"]
+    search_fields = ["deadline__term__order__number"]
+    date_hierarchy = "raised_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "alert", "created_at", "read_at", "email_status", "email_attempts", "email_error"]
+    list_filter = ["email_status", ("read_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user", "alert__deadline__term__order__authority"]
+    search_fields = ["user__username", "alert__deadline__term__order__number"]
+    raw_id_fields = ["user", "alert"]
+    actions = ["retry_email"]
+
+    @admin.action(description=_("Send the e-mail again"))
+    def retry_email(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        queryset.update(email_status=Notification.Email.PENDING, email_next_attempt_at=None)
