@@ -89,6 +89,7 @@ def investigation_open(
     stage: str = Investigation.Stage.INVESTIGATION,
     lead_statutes: Sequence[Statute] = (),
     lead_file_number: str = "",
+    lead_joined_on: date | None = None,
     assign_actor: bool = True,
 ) -> Investigation:
     """Open an investigation led by ``lead_authority``, with its respondents.
@@ -120,6 +121,7 @@ def investigation_open(
         role=Participation.Role.LEAD,
         statutes=lead_statutes,
         file_number=lead_file_number,
+        joined_on=lead_joined_on,
     )
     if assign_actor and actor is not None and actor.authority_id is not None:
         _set_m2m(investigation, "assignees", [actor], actor=actor, reason="assigned on opening")

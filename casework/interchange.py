@@ -1,0 +1,922 @@
+"""The case interchange format ``case-tracker/1``: one investigation as a JSON document.
+
+``docs/case-format.md`` describes the format for the people who write these files.
+
+- ``case_load`` reads a file (at most 10 MB of UTF-8 JSON) into plain Python data.
+- ``case_import`` turns that data into an investigation, all or nothing:
+
+  1. Read: the whole document is checked (types, required fields, the model's
+     choices and lengths, dates, authority and statute codes, the references
+     between its parts) and turned into a plan of service calls. Nothing is
+     written; the first problem raises ``CaseFormatError`` naming its field.
+  2. Write: inside one transaction the plan is carried out through
+     ``casework.services``, which validate again and record the history. A
+     ``ValidationError`` from a service becomes a ``CaseFormatError`` naming
+     the field, and the transaction is rolled back, so nothing is half-written.
+
+- ``case_export`` gives the whole case back, in a fixed key order, in a fixed
+  number of queries; importing an export and exporting again gives the same document.
+
+Orders arrive with the orders app: ``_read_orders`` is the place where their
+reader slots in (the export's computed ``due_on``, ``status`` and
+``explanation`` of a deadline are then passed to ``_Fields`` as ``ignored``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import json
+import os
+import re
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any, cast
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import gettext as _
+
+from casework import services
+from casework.models import (
+    Authority,
+    Event,
+    Finding,
+    Investigation,
+    InvestigationLink,
+    Organization,
+    Participation,
+    Recommendation,
+    Statute,
+    User,
+)
+
+FORMAT = "case-tracker/1"
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class CaseFormatError(Exception):
+    """A problem with a case file: where it is (``path``) and what is wrong (``message``).
+
+    The path reads like the document: ``investigation.participants[1].authority``;
+    it is empty for a problem with the file as a whole (not JSON, too large).
+    """
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(path, message)
+        self.path = path
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+# --- Reading a file -----------------------------------------------------------------
+
+
+def case_load(path_or_stream: str | os.PathLike[str] | IO[bytes]) -> object:
+    """Read a case file (a path or a binary stream) and parse its JSON.
+
+    The top level must be an object whose ``format`` is ``case-tracker/1``;
+    everything inside is checked by ``case_import``.
+    """
+    try:
+        if isinstance(path_or_stream, str | os.PathLike):
+            with open(path_or_stream, "rb") as stream:
+                raw = stream.read(MAX_FILE_BYTES + 1)
+        else:
+            raw = path_or_stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise CaseFormatError("", _("cannot read the file: %(error)s") % {"error": exc.strerror or exc}) from None
+    if isinstance(raw, str):  # a text stream was passed after all; judge it by its UTF-8 size
+        raw = raw.encode("utf-8")
+    # One byte more than the limit was asked for, so that a file of exactly 10 MB passes.
+    if len(raw) > MAX_FILE_BYTES:
+        raise CaseFormatError(
+            "", _("file too large (more than %(size)d MB)") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    # A byte order mark, as some Windows editors write, is still UTF-8.
+    raw = raw.removeprefix(codecs.BOM_UTF8)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise CaseFormatError(
+            "",
+            _("not UTF-8 text: byte 0x%(byte)02X at line %(line)d, column %(column)d; save the file as UTF-8")
+            % {"byte": raw[exc.start], "line": line, "column": column},
+        ) from None
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise CaseFormatError(
+            "",
+            _("not JSON: %(error)s at line %(line)d, column %(column)d")
+            % {"error": exc.msg, "line": exc.lineno, "column": exc.colno},
+        ) from None
+    except _JSONProblem as exc:
+        raise CaseFormatError("", _("not JSON: %(error)s") % {"error": exc.args[0]}) from None
+    except RecursionError:
+        raise CaseFormatError("", _("not JSON: nested too deeply")) from None
+    _check_envelope(data)
+    return data
+
+
+class _JSONProblem(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads keeps the last of two equal keys: a value would be dropped silently.
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _JSONProblem(_('the key "%(key)s" appears twice in one object') % {"key": key})
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> None:
+    raise _JSONProblem(_("%(name)s is not a JSON value") % {"name": name})
+
+
+def _check_envelope(data: object) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise CaseFormatError("", _("the file must hold a JSON object, not %(value)s") % {"value": _show(data)})
+    if "format" not in data:
+        raise CaseFormatError("format", _('required (expected "%(format)s")') % {"format": FORMAT})
+    if data["format"] != FORMAT:
+        raise CaseFormatError(
+            "format", _('expected "%(format)s", got %(value)s') % {"format": FORMAT, "value": _show(data["format"])}
+        )
+    return data
+
+
+# --- Reading the document: helpers ---------------------------------------------------
+
+
+def _show(value: object) -> str:
+    """A value as JSON, short enough for a one-line message."""
+    try:
+        shown = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:59] + "…"
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The model field a format field is stored in: its max_length, choices and default are the rules."""
+    return cast("models.Field[Any, Any]", model._meta.get_field(name))
+
+
+def _type_error(path: str, expected: str, value: object) -> CaseFormatError:
+    return CaseFormatError(
+        path, _("must be %(expected)s, not %(value)s") % {"expected": expected, "value": _show(value)}
+    )
+
+
+def _error_from_validation(exc: ValidationError, path: str, rename: dict[str, str] | None = None) -> CaseFormatError:
+    """The first message of a model or service ValidationError, at the path of the field it names.
+
+    ``rename`` maps a model field to the path of the format field it came from
+    (a finding's ``participation`` is the file's ``authority``).
+    """
+    if hasattr(exc, "error_dict"):
+        name, messages = next(iter(exc.message_dict.items()))
+        if name == NON_FIELD_ERRORS:
+            return CaseFormatError(path, messages[0])
+        return CaseFormatError((rename or {}).get(name, _join(path, name)), messages[0])
+    return CaseFormatError(path, exc.messages[0])
+
+
+def _check_model(
+    instance: models.Model,
+    path: str,
+    *,
+    exclude: Sequence[str] = (),
+    rename: dict[str, str] | None = None,
+    validate_unique: bool = True,
+    validate_constraints: bool = True,
+) -> None:
+    """Run the model's own validation on an unsaved row, so that its validators
+    (reference pattern, URLs, country codes) and ``clean()`` rules are checked
+    before anything is written, with the same messages the services would give."""
+    try:
+        instance.full_clean(
+            exclude=list(exclude), validate_unique=validate_unique, validate_constraints=validate_constraints
+        )
+    except ValidationError as exc:
+        raise _error_from_validation(exc, path, rename) from None
+
+
+class _Fields:
+    """One JSON object of the document, read field by field at its path.
+
+    A key it was not told about is an error, so that a misspelt field is
+    reported instead of silently dropped; ``ignored`` keys (what an export
+    computes, such as a deadline's ``due_on``) are accepted and skipped.
+    Absent and ``null`` mean the same: the field's default.
+    """
+
+    def __init__(self, value: object, path: str, known: Sequence[str], *, ignored: Collection[str] = ()) -> None:
+        if not isinstance(value, dict):
+            raise _type_error(path, _("an object"), value)
+        for key in value:
+            if key not in known and key not in ignored:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                message = (
+                    _('unknown field (did you mean "%(name)s"?)') % {"name": close[0]} if close else _("unknown field")
+                )
+                raise CaseFormatError(_join(path, str(key)), message)
+        self.data: dict[str, Any] = value
+        self.path = path
+
+    def at(self, key: str) -> str:
+        return _join(self.path, key)
+
+    def get(self, key: str) -> Any:
+        return self.data.get(key)
+
+    def text(self, key: str, model_field: models.Field[Any, Any], *, required: bool = False) -> str:
+        value = self.data.get(key)
+        path = self.at(key)
+        if value is None:
+            if required:
+                raise CaseFormatError(path, _("required"))
+            return ""
+        if not isinstance(value, str):
+            raise _type_error(path, _("a string"), value)
+        if required and not value.strip():
+            raise CaseFormatError(path, _("must not be empty"))
+        if "\x00" in value:
+            # PostgreSQL cannot store it in text; refused here rather than as a database error.
+            raise CaseFormatError(path, _("must not contain the NUL character (\\u0000)"))
+        limit = model_field.max_length
+        if limit is not None and len(value) > limit:
+            raise CaseFormatError(
+                path,
+                _("too long (%(length)d characters; at most %(limit)d)") % {"length": len(value), "limit": limit},
+            )
+        return value
+
+    def choice(self, key: str, model_field: models.Field[Any, Any], *, required: bool = False) -> str:
+        value = self.data.get(key)
+        path = self.at(key)
+        if value is None:
+            if required:
+                raise CaseFormatError(path, _("required"))
+            return cast(str, model_field.get_default())
+        if not isinstance(value, str):
+            raise _type_error(path, _("a string"), value)
+        if value == "" and model_field.blank and not required:
+            return ""
+        allowed = [str(choice) for choice, _label in model_field.flatchoices]
+        if value not in allowed:
+            raise CaseFormatError(
+                path, _("'%(value)s' is not one of: %(allowed)s") % {"value": value, "allowed": ", ".join(allowed)}
+            )
+        return value
+
+    def iso_date(self, key: str, *, required: bool = False) -> date | None:
+        value = self.data.get(key)
+        path = self.at(key)
+        if value is None:
+            if required:
+                raise CaseFormatError(path, _("required"))
+            return None
+        if not isinstance(value, str):
+            raise _type_error(path, _("a date string (YYYY-MM-DD)"), value)
+        # date.fromisoformat alone would also take 20200221 or 2020-W08-5; the format is YYYY-MM-DD only.
+        try:
+            if not _DATE_RE.match(value):
+                raise ValueError(value)
+            return date.fromisoformat(value)
+        except ValueError:
+            raise CaseFormatError(path, _("'%(value)s' is not a date (use YYYY-MM-DD)") % {"value": value}) from None
+
+    def boolean(self, key: str, *, default: bool) -> bool:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise _type_error(self.at(key), _("true or false"), value)
+        return value
+
+    def whole_number(self, key: str) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        # bool is an int in Python; true is not a number in JSON.
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _type_error(self.at(key), _("a whole number"), value)
+        return value
+
+    def items(self, key: str, *, required: bool = False) -> list[tuple[str, Any]]:
+        """The elements of a list field, each with its path (``…participants[1]``)."""
+        value = self.data.get(key)
+        path = self.at(key)
+        if value is None:
+            if required:
+                raise CaseFormatError(path, _("required"))
+            return []
+        if not isinstance(value, list):
+            raise _type_error(path, _("a list"), value)
+        if required and not value:
+            raise CaseFormatError(path, _("must not be empty"))
+        return [(f"{path}[{index}]", item) for index, item in enumerate(value)]
+
+
+class _ReferenceData:
+    """Authorities and statutes by code, each looked up once per import."""
+
+    def __init__(self) -> None:
+        self._authorities: dict[str, Authority | None] = {}
+        self._statutes: dict[str, Statute | None] = {}
+        self._enforced: dict[int, set[int]] = {}
+
+    def authority(self, code: object, path: str) -> Authority:
+        if not isinstance(code, str):
+            raise _type_error(path, _("an authority code (a string)"), code)
+        if code not in self._authorities:
+            self._authorities[code] = Authority.objects.filter(code=code).first()
+        authority = self._authorities[code]
+        if authority is None:
+            raise CaseFormatError(path, _("unknown authority code '%(code)s'") % {"code": code})
+        return authority
+
+    def statute(self, code: object, path: str) -> Statute:
+        if not isinstance(code, str):
+            raise _type_error(path, _("a statute code (a string)"), code)
+        if code not in self._statutes:
+            self._statutes[code] = Statute.objects.filter(code=code).first()
+        statute = self._statutes[code]
+        if statute is None:
+            raise CaseFormatError(path, _("unknown statute code '%(code)s'") % {"code": code})
+        return statute
+
+    def enforces(self, authority: Authority, statute: Statute) -> bool:
+        if authority.pk not in self._enforced:
+            self._enforced[authority.pk] = set(authority.statutes.values_list("pk", flat=True))
+        return statute.pk in self._enforced[authority.pk]
+
+
+# --- Reading the document: the plan -------------------------------------------------
+
+
+@dataclass
+class _Step:
+    """One service call to make in phase 2: its keyword arguments and the path they came from."""
+
+    path: str
+    values: dict[str, Any]
+    follows_from: list[int] = field(default_factory=list)  # recommendations only: indexes into the findings
+
+
+@dataclass
+class _Plan:
+    opening: dict[str, Any]  # investigation_open's arguments, except the lead and the respondents
+    closing: dict[str, Any]  # what investigation_open does not take: closed_on, disposition
+    respondents: list[_Step]
+    lead: _Step
+    participants: list[_Step]  # the others, in the file's order
+    events: list[_Step]
+    findings: list[_Step]
+    recommendations: list[_Step]
+    related: list[_Step]
+
+
+INVESTIGATION_FIELDS = (
+    "reference",
+    "title",
+    "summary",
+    "origin",
+    "opened_on",
+    "closed_on",
+    "stage",
+    "disposition",
+    "confidential",
+    "respondents",
+    "participants",
+    "events",
+    "findings",
+    "recommendations",
+    "related",
+    "orders",
+)
+RESPONDENT_FIELDS = ("name", "country", "kind", "website")
+PARTICIPANT_FIELDS = ("authority", "role", "statutes", "file_number", "joined_on")
+EVENT_FIELDS = ("date", "date_precision", "kind", "summary", "source", "verified", "note")
+FINDING_FIELDS = (
+    "authority",
+    "statute",
+    "provision",
+    "issue",
+    "conclusion",
+    "issued_on",
+    "report_reference",
+    "text",
+)
+RECOMMENDATION_FIELDS = ("number", "text", "follows_from", "made_on", "response", "responded_on", "response_text")
+RELATED_FIELDS = ("reference", "kind", "note")
+
+
+def _read(data: object) -> _Plan:
+    """Phase 1: check the whole document and plan the writes; nothing is written."""
+    document = _check_envelope(data)
+    top = _Fields(document, "", ("format", "investigation"))
+    if top.get("investigation") is None:
+        raise CaseFormatError("investigation", _("required"))
+    case = _Fields(top.get("investigation"), "investigation", INVESTIGATION_FIELDS)
+    lookups = _ReferenceData()
+
+    opening, closing = _read_investigation(case)
+    respondents = _read_respondents(case)
+    lead, participants = _read_participants(case, lookups)
+    events = _read_events(case)
+    findings = _read_findings(case, lookups, [lead, *participants])
+    recommendations = _read_recommendations(case, len(findings))
+    related = _read_related(case, opening["reference"])
+    _read_orders(case)
+    return _Plan(opening, closing, respondents, lead, participants, events, findings, recommendations, related)
+
+
+def _read_investigation(case: _Fields) -> tuple[dict[str, Any], dict[str, Any]]:
+    def model_field(name: str) -> models.Field[Any, Any]:
+        return _model_field(Investigation, name)
+
+    reference = case.text("reference", model_field("reference"), required=True).strip()
+    if Investigation.objects.filter(reference=reference).exists():
+        raise CaseFormatError(
+            case.at("reference"), _("an investigation %(reference)s already exists") % {"reference": reference}
+        )
+    opening: dict[str, Any] = {
+        "reference": reference,
+        "title": case.text("title", model_field("title"), required=True).strip(),
+        "summary": case.text("summary", model_field("summary")),
+        "origin": case.choice("origin", model_field("origin"), required=True),
+        "opened_on": case.iso_date("opened_on", required=True),
+    }
+    closed_on = case.iso_date("closed_on")
+    opening["stage"] = case.choice("stage", model_field("stage"))
+    disposition = case.choice("disposition", model_field("disposition"))
+    opening["confidential"] = case.boolean("confidential", default=False)
+    # The closing date must follow the opening, which must not be in the future: Investigation.clean().
+    _check_model(Investigation(**opening, closed_on=closed_on, disposition=disposition), case.path)
+    closing = {name: value for name, value in (("closed_on", closed_on), ("disposition", disposition)) if value}
+    return opening, closing
+
+
+def _read_respondents(case: _Fields) -> list[_Step]:
+    steps: list[_Step] = []
+    seen: dict[tuple[str, str], str] = {}
+    for path, item in case.items("respondents", required=True):
+        respondent = _Fields(item, path, RESPONDENT_FIELDS)
+        values: dict[str, Any] = {
+            "name": respondent.text("name", _model_field(Organization, "name"), required=True).strip(),
+            "country": respondent.text("country", _model_field(Organization, "country"), required=True),
+            "kind": respondent.choice("kind", _model_field(Organization, "kind")),
+            "website": respondent.text("website", _model_field(Organization, "website")),
+        }
+        key = (values["name"], values["country"])
+        if key in seen:
+            raise CaseFormatError(path, _("the same respondent as %(other)s") % {"other": seen[key]})
+        seen[key] = path
+        # Not unique: an organization already known by that name and country is reused, not an error.
+        _check_model(Organization(**values), path, validate_unique=False, validate_constraints=False)
+        steps.append(_Step(path, values))
+    return steps
+
+
+def _read_participants(case: _Fields, lookups: _ReferenceData) -> tuple[_Step, list[_Step]]:
+    lead: _Step | None = None
+    others: list[_Step] = []
+    seen: dict[int, str] = {}
+    for path, item in case.items("participants", required=True):
+        participant = _Fields(item, path, PARTICIPANT_FIELDS)
+        authority = lookups.authority(
+            participant.text("authority", _model_field(Authority, "code"), required=True), participant.at("authority")
+        )
+        if authority.pk in seen:
+            raise CaseFormatError(
+                participant.at("authority"),
+                _("%(code)s is already listed as %(other)s") % {"code": authority.code, "other": seen[authority.pk]},
+            )
+        seen[authority.pk] = path
+        role = participant.choice("role", _model_field(Participation, "role"), required=True)
+        if role == Participation.Role.LEAD and lead is not None:
+            raise CaseFormatError(
+                participant.at("role"),
+                _("only one participant can be the lead, and %(other)s already is") % {"other": lead.path},
+            )
+        statutes: list[Statute] = []
+        for statute_path, code in participant.items("statutes"):
+            statute = lookups.statute(code, statute_path)
+            if not lookups.enforces(authority, statute):
+                raise CaseFormatError(
+                    statute_path,
+                    _("%(authority)s does not enforce %(statute)s") % {"authority": authority.code, "statute": code},
+                )
+            if statute in statutes:
+                raise CaseFormatError(statute_path, _("%(statute)s is listed twice") % {"statute": code})
+            statutes.append(statute)
+        values: dict[str, Any] = {
+            "authority": authority,
+            "role": role,
+            "statutes": statutes,
+            "file_number": participant.text("file_number", _model_field(Participation, "file_number")),
+            "joined_on": participant.iso_date("joined_on"),
+        }
+        _check_model(
+            Participation(
+                authority=authority, role=role, file_number=values["file_number"], joined_on=values["joined_on"]
+            ),
+            path,
+            exclude=["investigation"],
+        )
+        if role == Participation.Role.LEAD:
+            lead = _Step(path, values)
+        else:
+            others.append(_Step(path, values))
+    if lead is None:
+        raise CaseFormatError(case.at("participants"), _('one participant must have the role "lead"'))
+    return lead, others
+
+
+def _read_events(case: _Fields) -> list[_Step]:
+    steps: list[_Step] = []
+    for path, item in case.items("events"):
+        event = _Fields(item, path, EVENT_FIELDS)
+        raw_date = event.get("date")
+        month = _MONTH_RE.match(raw_date) if isinstance(raw_date, str) else None
+        if month and event.get("date_precision") in (None, Event.Precision.MONTH):
+            # "2020-01" is how sources give a month; it is stored as its first day, precision "month".
+            try:
+                when: date | None = date(int(month[1]), int(month[2]), 1)
+            except ValueError:
+                raise CaseFormatError(
+                    event.at("date"), _("'%(value)s' is not a month (use YYYY-MM)") % {"value": raw_date}
+                ) from None
+            precision = Event.Precision.MONTH.value
+        else:
+            when = event.iso_date("date", required=True)
+            precision = event.choice("date_precision", _model_field(Event, "date_precision"))
+        values: dict[str, Any] = {
+            "date": when,
+            "date_precision": precision,
+            "kind": event.choice("kind", _model_field(Event, "kind"), required=True),
+            "summary": event.text("summary", _model_field(Event, "summary"), required=True).strip(),
+            "source": event.text("source", _model_field(Event, "source")),
+            "verified": event.boolean("verified", default=True),
+            "note": event.text("note", _model_field(Event, "note")),
+        }
+        _check_model(Event(**values), path, exclude=["investigation"])
+        steps.append(_Step(path, values))
+    return steps
+
+
+def _read_findings(case: _Fields, lookups: _ReferenceData, participants: list[_Step]) -> list[_Step]:
+    by_authority = {step.values["authority"].pk: step for step in participants}
+    steps: list[_Step] = []
+    seen: dict[tuple[int, int, str, str], str] = {}
+    for path, item in case.items("findings"):
+        finding = _Fields(item, path, FINDING_FIELDS)
+        authority = lookups.authority(
+            finding.text("authority", _model_field(Authority, "code"), required=True), finding.at("authority")
+        )
+        participant = by_authority.get(authority.pk)
+        if participant is None:
+            raise CaseFormatError(
+                finding.at("authority"),
+                _("%(authority)s does not take part in this investigation (it is not among the participants)")
+                % {"authority": authority.code},
+            )
+        statute = lookups.statute(
+            finding.text("statute", _model_field(Statute, "code"), required=True), finding.at("statute")
+        )
+        if statute not in participant.values["statutes"]:
+            raise CaseFormatError(
+                finding.at("statute"),
+                _("%(authority)s does not apply %(statute)s in this investigation (see %(participant)s.statutes)")
+                % {"authority": authority.code, "statute": statute.code, "participant": participant.path},
+            )
+        values: dict[str, Any] = {
+            "authority": authority,
+            "statute": statute,
+            "provision": finding.text("provision", _model_field(Finding, "provision")).strip(),
+            "issue": finding.text("issue", _model_field(Finding, "issue"), required=True).strip(),
+            "conclusion": finding.choice("conclusion", _model_field(Finding, "conclusion"), required=True),
+            "issued_on": finding.iso_date("issued_on", required=True),
+            "report_reference": finding.text("report_reference", _model_field(Finding, "report_reference")),
+            "text": finding.text("text", _model_field(Finding, "text")),
+        }
+        # The database holds one finding per authority, statute, provision and issue.
+        key = (authority.pk, statute.pk, values["provision"], values["issue"])
+        if key in seen:
+            raise CaseFormatError(
+                path,
+                _("the same authority, statute, provision and issue as %(other)s") % {"other": seen[key]},
+            )
+        seen[key] = path
+        model_values = {name: value for name, value in values.items() if name != "authority"}
+        _check_model(Finding(**model_values), path, exclude=["participation"])
+        steps.append(_Step(path, values))
+    return steps
+
+
+def _read_recommendations(case: _Fields, finding_count: int) -> list[_Step]:
+    steps: list[_Step] = []
+    for index, (path, item) in enumerate(case.items("recommendations")):
+        recommendation = _Fields(item, path, RECOMMENDATION_FIELDS)
+        # Numbers are given by position (the service numbers them); a stated number must agree.
+        number = recommendation.whole_number("number")
+        if number is not None and number != index + 1:
+            raise CaseFormatError(
+                recommendation.at("number"),
+                _("must be %(expected)d: recommendations are numbered in order from 1") % {"expected": index + 1},
+            )
+        text = recommendation.text("text", _model_field(Recommendation, "text"), required=True).strip()
+        follows_from: list[int] = []
+        for finding_path, position in recommendation.items("follows_from"):
+            if not isinstance(position, int) or isinstance(position, bool):
+                raise _type_error(finding_path, _("the index of a finding (a whole number)"), position)
+            if not 0 <= position < finding_count:
+                raise CaseFormatError(
+                    finding_path,
+                    _("there is no findings[%(index)d] (findings are counted from 0; the file has %(count)d)")
+                    % {"index": position, "count": finding_count},
+                )
+            if position in follows_from:
+                raise CaseFormatError(finding_path, _("findings[%(index)d] is listed twice") % {"index": position})
+            follows_from.append(position)
+        made_on = recommendation.iso_date("made_on")
+        response = recommendation.choice("response", _model_field(Recommendation, "response"))
+        responded_on = recommendation.iso_date("responded_on")
+        # The same rules as services.recommendation_add, checked here so that nothing is written first.
+        if response != Recommendation.Response.NO_RESPONSE and responded_on is None:
+            raise CaseFormatError(
+                recommendation.at("responded_on"),
+                _("required when the response is '%(response)s'") % {"response": response},
+            )
+        if responded_on is not None and made_on is not None and responded_on < made_on:
+            raise CaseFormatError(recommendation.at("responded_on"), _("cannot be before made_on"))
+        values: dict[str, Any] = {
+            "text": text,
+            "made_on": made_on,
+            "response": response,
+            "responded_on": responded_on,
+            "response_text": recommendation.text("response_text", _model_field(Recommendation, "response_text")),
+        }
+        _check_model(Recommendation(number=index + 1, **values), path, exclude=["investigation"])
+        steps.append(_Step(path, values, follows_from))
+    return steps
+
+
+def _read_related(case: _Fields, own_reference: str) -> list[_Step]:
+    steps: list[_Step] = []
+    seen: dict[int, str] = {}
+    for path, item in case.items("related"):
+        link = _Fields(item, path, RELATED_FIELDS)
+        reference = link.text("reference", _model_field(Investigation, "reference"), required=True).strip()
+        if reference == own_reference:
+            raise CaseFormatError(link.at("reference"), _("an investigation cannot be related to itself"))
+        target = Investigation.objects.filter(reference=reference).first()
+        if target is None:
+            raise CaseFormatError(
+                link.at("reference"),
+                _("unknown investigation '%(reference)s' (import it first)") % {"reference": reference},
+            )
+        if target.pk in seen:
+            raise CaseFormatError(
+                link.at("reference"),
+                _("%(reference)s is already listed as %(other)s") % {"reference": reference, "other": seen[target.pk]},
+            )
+        seen[target.pk] = path
+        values: dict[str, Any] = {
+            "to_investigation": target,
+            "kind": link.choice("kind", _model_field(InvestigationLink, "kind")),
+            "note": link.text("note", _model_field(InvestigationLink, "note")),
+        }
+        _check_model(
+            InvestigationLink(**values),
+            path,
+            exclude=["from_investigation"],
+            rename={"to_investigation": link.at("reference")},
+        )
+        steps.append(_Step(path, values))
+    return steps
+
+
+def _read_orders(case: _Fields) -> None:
+    # The orders app is not installed yet (casework must not import orders anyway):
+    # an empty list, as this module's exports carry, is accepted; anything else would be lost.
+    if case.items("orders"):
+        raise CaseFormatError(case.at("orders"), _("orders cannot be imported until the orders module is installed"))
+
+
+# --- Writing ------------------------------------------------------------------------
+
+
+@contextmanager
+def _service_errors(path: str, rename: dict[str, str] | None = None) -> Iterator[None]:
+    """Turn a service's refusal into a CaseFormatError at ``path``; the caller's transaction rolls back."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise _error_from_validation(exc, path, rename) from None
+    except IntegrityError as exc:
+        # Only a race gets here (someone else wrote the same reference meanwhile): phase 1 checked the rest.
+        raise CaseFormatError(path, _("the database refused it: %(error)s") % {"error": exc}) from None
+
+
+def _write(plan: _Plan, actor: User | None) -> Investigation:
+    """Phase 2: carry out the plan through the services, in one transaction."""
+    with transaction.atomic():
+        respondents: list[Organization] = []
+        for step in plan.respondents:
+            with _service_errors(step.path):
+                respondents.append(services.organization_get_or_create(actor=actor, **step.values))
+
+        lead = plan.lead
+        # investigation_open also records the lead's participation: its errors belong to that participant.
+        lead_paths = {
+            name: _join(lead.path, name) for name in ("authority", "role", "statutes", "file_number", "joined_on")
+        }
+        with _service_errors("investigation", lead_paths):
+            investigation = services.investigation_open(
+                actor=actor,
+                **plan.opening,
+                respondents=respondents,
+                lead_authority=lead.values["authority"],
+                lead_statutes=lead.values["statutes"],
+                lead_file_number=lead.values["file_number"],
+                lead_joined_on=lead.values["joined_on"],
+            )
+        if plan.closing:
+            with _service_errors("investigation"):
+                services.investigation_update(actor=actor, investigation=investigation, **plan.closing)
+
+        for step in plan.participants:
+            with _service_errors(step.path):
+                services.participation_add(actor=actor, investigation=investigation, **step.values)
+        for step in plan.events:
+            with _service_errors(step.path):
+                services.event_add(actor=actor, investigation=investigation, **step.values)
+        findings: list[Finding] = []
+        for step in plan.findings:
+            with _service_errors(step.path, {"participation": _join(step.path, "authority")}):
+                findings.append(services.finding_record(actor=actor, investigation=investigation, **step.values))
+        for step in plan.recommendations:
+            with _service_errors(step.path, {"findings": _join(step.path, "follows_from")}):
+                services.recommendation_add(
+                    actor=actor,
+                    investigation=investigation,
+                    findings=[findings[index] for index in step.follows_from],
+                    **step.values,
+                )
+        for step in plan.related:
+            with _service_errors(step.path, {"to_investigation": _join(step.path, "reference")}):
+                services.investigation_link(actor=actor, from_investigation=investigation, **step.values)
+    return investigation
+
+
+def case_import(data: object, *, actor: User | None) -> Investigation:
+    """Create the investigation a ``case-tracker/1`` document describes, all or nothing.
+
+    ``actor`` is recorded in the history (None: the system, as the import_case command).
+    Raises CaseFormatError, naming the field, for anything wrong with the document.
+    """
+    return _write(_read(data), actor)
+
+
+# --- Export ---------------------------------------------------------------------------
+
+_ROLE_ORDER = {role: rank for rank, role in enumerate(Participation.Role.values)}
+
+
+def case_export(investigation: Investigation) -> dict[str, Any]:
+    """The whole case as a ``case-tracker/1`` document, in a fixed key order.
+
+    Eight queries whatever the size of the case: respondents, participations
+    (with their authority), their statutes, their findings (with the statute),
+    events, recommendations, the findings each follows from, and related
+    investigations. Lists are in an order computed from the data, so that an
+    import followed by an export gives the same document again.
+    """
+    prefetch_related_objects(
+        [investigation],
+        "respondents",
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("authority").prefetch_related(
+                "statutes", Prefetch("findings", queryset=Finding.objects.select_related("statute"))
+            ),
+        ),
+        "events",
+        Prefetch(
+            "recommendations",
+            queryset=Recommendation.objects.prefetch_related(
+                Prefetch("findings", queryset=Finding.objects.order_by("pk").only("pk"))
+            ),
+        ),
+        Prefetch("links_out", queryset=InvestigationLink.objects.select_related("to_investigation")),
+    )
+    participations = sorted(
+        investigation.participations.all(), key=lambda p: (_ROLE_ORDER[p.role], p.authority.code, p.pk)
+    )
+    # The model's finding order (date, authority, statute), which recommendations' follows_from indexes.
+    findings = sorted(
+        (finding for participation in participations for finding in participation.findings.all()),
+        key=lambda f: (f.issued_on, f.participation.authority.code, f.statute.code, f.pk),
+    )
+    finding_index = {finding.pk: index for index, finding in enumerate(findings)}
+    return {
+        "format": FORMAT,
+        "investigation": {
+            "reference": investigation.reference,
+            "title": investigation.title,
+            "summary": investigation.summary,
+            "origin": investigation.origin,
+            "opened_on": _iso(investigation.opened_on),
+            "closed_on": _iso(investigation.closed_on),
+            "stage": investigation.stage,
+            "disposition": investigation.disposition,
+            "confidential": investigation.confidential,
+            "respondents": [
+                {"name": org.name, "country": org.country, "kind": org.kind, "website": org.website}
+                for org in sorted(investigation.respondents.all(), key=lambda o: (o.name, o.country, o.pk))
+            ],
+            "participants": [
+                {
+                    "authority": participation.authority.code,
+                    "role": participation.role,
+                    "statutes": sorted(statute.code for statute in participation.statutes.all()),
+                    "file_number": participation.file_number,
+                    "joined_on": _iso(participation.joined_on),
+                }
+                for participation in participations
+            ],
+            "events": [
+                {
+                    "date": _iso(event.date),
+                    "date_precision": event.date_precision,
+                    "kind": event.kind,
+                    "summary": event.summary,
+                    "source": event.source,
+                    "verified": event.verified,
+                    "note": event.note,
+                }
+                for event in sorted(investigation.events.all(), key=lambda e: (e.date, e.pk))
+            ],
+            "findings": [
+                {
+                    "authority": finding.participation.authority.code,
+                    "statute": finding.statute.code,
+                    "provision": finding.provision,
+                    "issue": finding.issue,
+                    "conclusion": finding.conclusion,
+                    "issued_on": _iso(finding.issued_on),
+                    "report_reference": finding.report_reference,
+                    "text": finding.text,
+                }
+                for finding in findings
+            ],
+            "recommendations": [
+                {
+                    "number": recommendation.number,
+                    "text": recommendation.text,
+                    "follows_from": sorted(finding_index[finding.pk] for finding in recommendation.findings.all()),
+                    "made_on": _iso(recommendation.made_on),
+                    "response": recommendation.response,
+                    "responded_on": _iso(recommendation.responded_on),
+                    "response_text": recommendation.response_text,
+                }
+                for recommendation in sorted(investigation.recommendations.all(), key=lambda r: r.number)
+            ],
+            "related": [
+                {"reference": link.to_investigation.reference, "kind": link.kind, "note": link.note}
+                for link in sorted(investigation.links_out.all(), key=lambda link: link.to_investigation.reference)
+            ],
+            # Filled in by the orders app once it exports; an empty list keeps the document's shape stable.
+            "orders": [],
+        },
+    }
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def case_dumps(document: dict[str, Any]) -> str:
+    """The document as the export_case command prints it: UTF-8 JSON, indented, ending in a newline."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
