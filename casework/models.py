@@ -27,6 +27,15 @@ REFERENCE_VALIDATOR = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
     _("Use letters, digits, dots, hyphens and underscores only (for example PIPEDA-039525)."),
 )
+# Words that name pages under /investigations/ and so cannot be references.
+RESERVED_REFERENCES = frozenset({"new"})
+
+
+def validate_reference_not_reserved(value: str) -> None:
+    if value.lower() in RESERVED_REFERENCES:
+        raise ValidationError(_("%(value)s is reserved; choose another reference."), params={"value": value})
+
+
 COUNTRY_VALIDATOR = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code (for example CA)."))
 CURRENCY_VALIDATOR = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 currency code (for example CAD)."))
 LANGUAGE_CODES = ("en", "fr", "de", "el", "it", "nl", "sv")
@@ -341,7 +350,9 @@ class Investigation(models.Model):
 
     Stage = InvestigationStage
 
-    reference = models.CharField(_("reference"), max_length=64, unique=True, validators=[REFERENCE_VALIDATOR])
+    reference = models.CharField(
+        _("reference"), max_length=64, unique=True, validators=[REFERENCE_VALIDATOR, validate_reference_not_reserved]
+    )
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True, max_length=20000)
     origin = models.CharField(_("origin"), max_length=32, choices=Origin.choices)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from casework.models import (
@@ -150,9 +150,16 @@ def investigation_update(*, actor: User | None, investigation: Investigation, **
     changed = [field for field, value in changes.items() if getattr(investigation, field) != value]
     if not changed:
         return investigation
+    before = {field: getattr(investigation, field) for field in changed}
     for field in changed:
         setattr(investigation, field, changes[field])
-    return _save(investigation, actor=actor, reason="investigation updated", update_fields=[*changed, "updated_at"])
+    try:
+        return _save(investigation, actor=actor, reason="investigation updated", update_fields=[*changed, "updated_at"])
+    except ValidationError:
+        # A refused edit leaves the caller's object as it was in the database.
+        for field, value in before.items():
+            setattr(investigation, field, value)
+        raise
 
 
 @transaction.atomic
@@ -387,7 +394,8 @@ def investigation_link(
     if from_investigation.pk == to_investigation.pk:
         raise ValidationError({"to_investigation": _("An investigation cannot be related to itself.")})
     if InvestigationLink.objects.filter(
-        from_investigation=to_investigation, to_investigation=from_investigation
+        Q(from_investigation=to_investigation, to_investigation=from_investigation)
+        | Q(from_investigation=from_investigation, to_investigation=to_investigation)
     ).exists():
         raise ValidationError({"to_investigation": _("These investigations are already linked.")})
     return _save(

@@ -150,7 +150,11 @@ def ref(db: None) -> Ref:
 
 
 def _user(username: str, authority: Authority | None, **roles: bool) -> User:
-    user = User.objects.create_user(username=username, password="password", authority=authority, **roles)
+    user = User(username=username, authority=authority)
+    for role, value in roles.items():
+        setattr(user, role, value)
+    user.set_password("password")
+    user.save()
     return user
 
 
