@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from casework.models import CURRENCY_VALIDATOR, Authority, Investigation
+from casework.models import CURRENCY_VALIDATOR, REFERENCE_VALIDATOR, Authority, Investigation
 
 
 class OrderStatus(models.TextChoices):
@@ -60,7 +60,8 @@ class Order(models.Model):
     authority = models.ForeignKey(
         Authority, verbose_name=_("issuing authority"), on_delete=models.PROTECT, related_name="orders"
     )
-    number = models.CharField(_("number"), max_length=40)
+    # Same alphabet as investigation references: the number is part of the order's URL.
+    number = models.CharField(_("number"), max_length=40, validators=[REFERENCE_VALIDATOR])
     title = models.CharField(_("title"), max_length=300, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=300, help_text=_("For example PIPA s. 52."))
     recitals = models.TextField(_("recitals (English)"), blank=True, max_length=50000)
