@@ -1,0 +1,73 @@
+"""``manage.py seed_demo [--synthetic N]``: reference data, the Clearview AI case and the demo users.
+
+Everything runs in one transaction, and running it again changes nothing (no new
+rows, no changed rows, history included). ``--synthetic N`` also makes sure the
+fictional investigations SYN-000001 … SYN-N exist.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from casework.demo.clearview import load_clearview
+from casework.demo.reference import load_reference_data
+from casework.demo.synthetic import REFERENCE_PREFIX, load_synthetic
+from casework.demo.users import load_demo_users
+from casework.models import Authority, Event, Finding, Investigation, Jurisdiction, Recommendation, Statute, User
+
+
+class Command(BaseCommand):
+    # Plain strings: argparse cannot format lazy translations, and Django runs commands untranslated.
+    help = (
+        "Load the reference data (jurisdictions, authorities, statutes), the Clearview AI case and the demo users; "
+        "with --synthetic N, also N fictional investigations. Safe to run again."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--synthetic",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also make sure the fictional investigations SYN-000001 to SYN-N exist.",
+        )
+
+    def handle(self, *args: Any, synthetic: int, **options: Any) -> None:
+        if synthetic < 0:
+            raise CommandError(_("--synthetic must be zero or more, not %(n)s.") % {"n": synthetic})
+        started = time.monotonic()
+        password: str = settings.DEMO_PASSWORD
+        with transaction.atomic():
+            # Users before the cases: the cases assign the demo investigators.
+            load_reference_data()
+            users = load_demo_users(password)
+            load_clearview()
+            created = load_synthetic(synthetic)
+        elapsed = time.monotonic() - started
+
+        counts = [
+            (_("jurisdictions"), Jurisdiction.objects.count()),
+            (_("authorities"), Authority.objects.count()),
+            (_("statutes"), Statute.objects.count()),
+            (_("investigations"), Investigation.objects.count()),
+            (_("of which synthetic"), Investigation.objects.filter(reference__startswith=REFERENCE_PREFIX).count()),
+            (_("events"), Event.objects.count()),
+            (_("findings"), Finding.objects.count()),
+            (_("recommendations"), Recommendation.objects.count()),
+            (_("users"), User.objects.count()),
+        ]
+        self.stdout.write(self.style.SUCCESS(_("Demo data loaded in %(seconds).1f s.") % {"seconds": elapsed}))
+        if synthetic:
+            self.stdout.write(_("Synthetic investigations created this run: %(n)d") % {"n": created})
+        for label, count in counts:
+            self.stdout.write(f"  {label:<20} {count:>7}")
+        self.stdout.write("")
+        self.stdout.write(_("Demo users (password: %(password)s):") % {"password": password})
+        for username, description in users:
+            self.stdout.write(f"  {username:<20} {description}")
