@@ -17,9 +17,13 @@
 - ``case_export`` gives the whole case back, in a fixed key order, in a fixed
   number of queries; importing an export and exporting again gives the same document.
 
-Orders arrive with the orders app: ``_read_orders`` is the place where their
-reader slots in (the export's computed ``due_on``, ``status`` and
-``explanation`` of a deadline are then passed to ``_Fields`` as ``ignored``).
+The ``orders`` list is read, written and exported by ``orders.interchange``,
+through the three functions of ``_OrdersSection``. ``orders`` depends on
+``casework``, never the reverse, so this module imports it only when it is
+used (``_orders_section``), and works without it: a file with orders is then
+refused rather than imported without them. ``orders.interchange`` builds on
+the public helpers here (``Fields``, ``ReferenceData``, ``check_model``,
+``service_errors``…), so that both halves of a file read and fail alike.
 """
 
 from __future__ import annotations
@@ -33,8 +37,9 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO, Any, cast
+from typing import IO, Any, Protocol, cast
 
+from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch, prefetch_related_objects
@@ -171,16 +176,16 @@ def _show(value: object) -> str:
     return shown if len(shown) <= 60 else shown[:59] + "…"
 
 
-def _join(path: str, key: str) -> str:
+def join_path(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+def model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     """The model field a format field is stored in: its max_length, choices and default are the rules."""
     return cast("models.Field[Any, Any]", model._meta.get_field(name))
 
 
-def _type_error(path: str, expected: str, value: object) -> CaseFormatError:
+def type_error(path: str, expected: str, value: object) -> CaseFormatError:
     return CaseFormatError(
         path, _("must be %(expected)s, not %(value)s") % {"expected": expected, "value": _show(value)}
     )
@@ -196,11 +201,11 @@ def _error_from_validation(exc: ValidationError, path: str, rename: dict[str, st
         name, messages = next(iter(exc.message_dict.items()))
         if name == NON_FIELD_ERRORS:
             return CaseFormatError(path, messages[0])
-        return CaseFormatError((rename or {}).get(name, _join(path, name)), messages[0])
+        return CaseFormatError((rename or {}).get(name, join_path(path, name)), messages[0])
     return CaseFormatError(path, exc.messages[0])
 
 
-def _check_model(
+def check_model(
     instance: models.Model,
     path: str,
     *,
@@ -220,7 +225,7 @@ def _check_model(
         raise _error_from_validation(exc, path, rename) from None
 
 
-class _Fields:
+class Fields:
     """One JSON object of the document, read field by field at its path.
 
     A key it was not told about is an error, so that a misspelt field is
@@ -231,19 +236,19 @@ class _Fields:
 
     def __init__(self, value: object, path: str, known: Sequence[str], *, ignored: Collection[str] = ()) -> None:
         if not isinstance(value, dict):
-            raise _type_error(path, _("an object"), value)
+            raise type_error(path, _("an object"), value)
         for key in value:
             if key not in known and key not in ignored:
                 close = difflib.get_close_matches(str(key), known, n=1)
                 message = (
                     _('unknown field (did you mean "%(name)s"?)') % {"name": close[0]} if close else _("unknown field")
                 )
-                raise CaseFormatError(_join(path, str(key)), message)
+                raise CaseFormatError(join_path(path, str(key)), message)
         self.data: dict[str, Any] = value
         self.path = path
 
     def at(self, key: str) -> str:
-        return _join(self.path, key)
+        return join_path(self.path, key)
 
     def get(self, key: str) -> Any:
         return self.data.get(key)
@@ -256,7 +261,7 @@ class _Fields:
                 raise CaseFormatError(path, _("required"))
             return ""
         if not isinstance(value, str):
-            raise _type_error(path, _("a string"), value)
+            raise type_error(path, _("a string"), value)
         if required and not value.strip():
             raise CaseFormatError(path, _("must not be empty"))
         if "\x00" in value:
@@ -278,7 +283,7 @@ class _Fields:
                 raise CaseFormatError(path, _("required"))
             return cast(str, model_field.get_default())
         if not isinstance(value, str):
-            raise _type_error(path, _("a string"), value)
+            raise type_error(path, _("a string"), value)
         if value == "" and model_field.blank and not required:
             return ""
         allowed = [str(choice) for choice, _label in model_field.flatchoices]
@@ -296,7 +301,7 @@ class _Fields:
                 raise CaseFormatError(path, _("required"))
             return None
         if not isinstance(value, str):
-            raise _type_error(path, _("a date string (YYYY-MM-DD)"), value)
+            raise type_error(path, _("a date string (YYYY-MM-DD)"), value)
         # date.fromisoformat alone would also take 20200221 or 2020-W08-5; the format is YYYY-MM-DD only.
         try:
             if not _DATE_RE.match(value):
@@ -310,7 +315,7 @@ class _Fields:
         if value is None:
             return default
         if not isinstance(value, bool):
-            raise _type_error(self.at(key), _("true or false"), value)
+            raise type_error(self.at(key), _("true or false"), value)
         return value
 
     def whole_number(self, key: str) -> int | None:
@@ -319,7 +324,7 @@ class _Fields:
             return None
         # bool is an int in Python; true is not a number in JSON.
         if not isinstance(value, int) or isinstance(value, bool):
-            raise _type_error(self.at(key), _("a whole number"), value)
+            raise type_error(self.at(key), _("a whole number"), value)
         return value
 
     def items(self, key: str, *, required: bool = False) -> list[tuple[str, Any]]:
@@ -331,13 +336,13 @@ class _Fields:
                 raise CaseFormatError(path, _("required"))
             return []
         if not isinstance(value, list):
-            raise _type_error(path, _("a list"), value)
+            raise type_error(path, _("a list"), value)
         if required and not value:
             raise CaseFormatError(path, _("must not be empty"))
         return [(f"{path}[{index}]", item) for index, item in enumerate(value)]
 
 
-class _ReferenceData:
+class ReferenceData:
     """Authorities and statutes by code, each looked up once per import."""
 
     def __init__(self) -> None:
@@ -347,7 +352,7 @@ class _ReferenceData:
 
     def authority(self, code: object, path: str) -> Authority:
         if not isinstance(code, str):
-            raise _type_error(path, _("an authority code (a string)"), code)
+            raise type_error(path, _("an authority code (a string)"), code)
         if code not in self._authorities:
             self._authorities[code] = Authority.objects.filter(code=code).first()
         authority = self._authorities[code]
@@ -357,7 +362,7 @@ class _ReferenceData:
 
     def statute(self, code: object, path: str) -> Statute:
         if not isinstance(code, str):
-            raise _type_error(path, _("a statute code (a string)"), code)
+            raise type_error(path, _("a statute code (a string)"), code)
         if code not in self._statutes:
             self._statutes[code] = Statute.objects.filter(code=code).first()
         statute = self._statutes[code]
@@ -394,6 +399,7 @@ class _Plan:
     findings: list[_Step]
     recommendations: list[_Step]
     related: list[_Step]
+    orders: Sequence[object]  # orders.interchange's plan, opaque here
 
 
 INVESTIGATION_FIELDS = (
@@ -434,11 +440,11 @@ RELATED_FIELDS = ("reference", "kind", "note")
 def _read(data: object) -> _Plan:
     """Phase 1: check the whole document and plan the writes; nothing is written."""
     document = _check_envelope(data)
-    top = _Fields(document, "", ("format", "investigation"))
+    top = Fields(document, "", ("format", "investigation"))
     if top.get("investigation") is None:
         raise CaseFormatError("investigation", _("required"))
-    case = _Fields(top.get("investigation"), "investigation", INVESTIGATION_FIELDS)
-    lookups = _ReferenceData()
+    case = Fields(top.get("investigation"), "investigation", INVESTIGATION_FIELDS)
+    lookups = ReferenceData()
 
     opening, closing = _read_investigation(case)
     respondents = _read_respondents(case)
@@ -447,65 +453,65 @@ def _read(data: object) -> _Plan:
     findings = _read_findings(case, lookups, [lead, *participants])
     recommendations = _read_recommendations(case, len(findings))
     related = _read_related(case, opening["reference"])
-    _read_orders(case)
-    return _Plan(opening, closing, respondents, lead, participants, events, findings, recommendations, related)
+    orders = _read_orders(case, lookups, [lead, *participants])
+    return _Plan(opening, closing, respondents, lead, participants, events, findings, recommendations, related, orders)
 
 
-def _read_investigation(case: _Fields) -> tuple[dict[str, Any], dict[str, Any]]:
-    def model_field(name: str) -> models.Field[Any, Any]:
-        return _model_field(Investigation, name)
+def _read_investigation(case: Fields) -> tuple[dict[str, Any], dict[str, Any]]:
+    def investigation_field(name: str) -> models.Field[Any, Any]:
+        return model_field(Investigation, name)
 
-    reference = case.text("reference", model_field("reference"), required=True).strip()
+    reference = case.text("reference", investigation_field("reference"), required=True).strip()
     if Investigation.objects.filter(reference=reference).exists():
         raise CaseFormatError(
             case.at("reference"), _("an investigation %(reference)s already exists") % {"reference": reference}
         )
     opening: dict[str, Any] = {
         "reference": reference,
-        "title": case.text("title", model_field("title"), required=True).strip(),
-        "summary": case.text("summary", model_field("summary")),
-        "origin": case.choice("origin", model_field("origin"), required=True),
+        "title": case.text("title", investigation_field("title"), required=True).strip(),
+        "summary": case.text("summary", investigation_field("summary")),
+        "origin": case.choice("origin", investigation_field("origin"), required=True),
         "opened_on": case.iso_date("opened_on", required=True),
     }
     closed_on = case.iso_date("closed_on")
-    opening["stage"] = case.choice("stage", model_field("stage"))
-    disposition = case.choice("disposition", model_field("disposition"))
+    opening["stage"] = case.choice("stage", investigation_field("stage"))
+    disposition = case.choice("disposition", investigation_field("disposition"))
     opening["confidential"] = case.boolean("confidential", default=False)
     # The closing date must follow the opening, which must not be in the future: Investigation.clean().
-    _check_model(Investigation(**opening, closed_on=closed_on, disposition=disposition), case.path)
+    check_model(Investigation(**opening, closed_on=closed_on, disposition=disposition), case.path)
     closing = {name: value for name, value in (("closed_on", closed_on), ("disposition", disposition)) if value}
     return opening, closing
 
 
-def _read_respondents(case: _Fields) -> list[_Step]:
+def _read_respondents(case: Fields) -> list[_Step]:
     steps: list[_Step] = []
     seen: dict[tuple[str, str], str] = {}
     for path, item in case.items("respondents", required=True):
-        respondent = _Fields(item, path, RESPONDENT_FIELDS)
+        respondent = Fields(item, path, RESPONDENT_FIELDS)
         values: dict[str, Any] = {
-            "name": respondent.text("name", _model_field(Organization, "name"), required=True).strip(),
-            "country": respondent.text("country", _model_field(Organization, "country"), required=True),
-            "kind": respondent.choice("kind", _model_field(Organization, "kind")),
-            "website": respondent.text("website", _model_field(Organization, "website")),
+            "name": respondent.text("name", model_field(Organization, "name"), required=True).strip(),
+            "country": respondent.text("country", model_field(Organization, "country"), required=True),
+            "kind": respondent.choice("kind", model_field(Organization, "kind")),
+            "website": respondent.text("website", model_field(Organization, "website")),
         }
         key = (values["name"], values["country"])
         if key in seen:
             raise CaseFormatError(path, _("the same respondent as %(other)s") % {"other": seen[key]})
         seen[key] = path
         # Not unique: an organization already known by that name and country is reused, not an error.
-        _check_model(Organization(**values), path, validate_unique=False, validate_constraints=False)
+        check_model(Organization(**values), path, validate_unique=False, validate_constraints=False)
         steps.append(_Step(path, values))
     return steps
 
 
-def _read_participants(case: _Fields, lookups: _ReferenceData) -> tuple[_Step, list[_Step]]:
+def _read_participants(case: Fields, lookups: ReferenceData) -> tuple[_Step, list[_Step]]:
     lead: _Step | None = None
     others: list[_Step] = []
     seen: dict[int, str] = {}
     for path, item in case.items("participants", required=True):
-        participant = _Fields(item, path, PARTICIPANT_FIELDS)
+        participant = Fields(item, path, PARTICIPANT_FIELDS)
         authority = lookups.authority(
-            participant.text("authority", _model_field(Authority, "code"), required=True), participant.at("authority")
+            participant.text("authority", model_field(Authority, "code"), required=True), participant.at("authority")
         )
         if authority.pk in seen:
             raise CaseFormatError(
@@ -513,7 +519,7 @@ def _read_participants(case: _Fields, lookups: _ReferenceData) -> tuple[_Step, l
                 _("%(code)s is already listed as %(other)s") % {"code": authority.code, "other": seen[authority.pk]},
             )
         seen[authority.pk] = path
-        role = participant.choice("role", _model_field(Participation, "role"), required=True)
+        role = participant.choice("role", model_field(Participation, "role"), required=True)
         if role == Participation.Role.LEAD and lead is not None:
             raise CaseFormatError(
                 participant.at("role"),
@@ -534,10 +540,10 @@ def _read_participants(case: _Fields, lookups: _ReferenceData) -> tuple[_Step, l
             "authority": authority,
             "role": role,
             "statutes": statutes,
-            "file_number": participant.text("file_number", _model_field(Participation, "file_number")),
+            "file_number": participant.text("file_number", model_field(Participation, "file_number")),
             "joined_on": participant.iso_date("joined_on"),
         }
-        _check_model(
+        check_model(
             Participation(
                 authority=authority, role=role, file_number=values["file_number"], joined_on=values["joined_on"]
             ),
@@ -553,10 +559,10 @@ def _read_participants(case: _Fields, lookups: _ReferenceData) -> tuple[_Step, l
     return lead, others
 
 
-def _read_events(case: _Fields) -> list[_Step]:
+def _read_events(case: Fields) -> list[_Step]:
     steps: list[_Step] = []
     for path, item in case.items("events"):
-        event = _Fields(item, path, EVENT_FIELDS)
+        event = Fields(item, path, EVENT_FIELDS)
         raw_date = event.get("date")
         month = _MONTH_RE.match(raw_date) if isinstance(raw_date, str) else None
         if month and event.get("date_precision") in (None, Event.Precision.MONTH):
@@ -570,29 +576,29 @@ def _read_events(case: _Fields) -> list[_Step]:
             precision = Event.Precision.MONTH.value
         else:
             when = event.iso_date("date", required=True)
-            precision = event.choice("date_precision", _model_field(Event, "date_precision"))
+            precision = event.choice("date_precision", model_field(Event, "date_precision"))
         values: dict[str, Any] = {
             "date": when,
             "date_precision": precision,
-            "kind": event.choice("kind", _model_field(Event, "kind"), required=True),
-            "summary": event.text("summary", _model_field(Event, "summary"), required=True).strip(),
-            "source": event.text("source", _model_field(Event, "source")),
+            "kind": event.choice("kind", model_field(Event, "kind"), required=True),
+            "summary": event.text("summary", model_field(Event, "summary"), required=True).strip(),
+            "source": event.text("source", model_field(Event, "source")),
             "verified": event.boolean("verified", default=True),
-            "note": event.text("note", _model_field(Event, "note")),
+            "note": event.text("note", model_field(Event, "note")),
         }
-        _check_model(Event(**values), path, exclude=["investigation"])
+        check_model(Event(**values), path, exclude=["investigation"])
         steps.append(_Step(path, values))
     return steps
 
 
-def _read_findings(case: _Fields, lookups: _ReferenceData, participants: list[_Step]) -> list[_Step]:
+def _read_findings(case: Fields, lookups: ReferenceData, participants: list[_Step]) -> list[_Step]:
     by_authority = {step.values["authority"].pk: step for step in participants}
     steps: list[_Step] = []
     seen: dict[tuple[int, int, str, str], str] = {}
     for path, item in case.items("findings"):
-        finding = _Fields(item, path, FINDING_FIELDS)
+        finding = Fields(item, path, FINDING_FIELDS)
         authority = lookups.authority(
-            finding.text("authority", _model_field(Authority, "code"), required=True), finding.at("authority")
+            finding.text("authority", model_field(Authority, "code"), required=True), finding.at("authority")
         )
         participant = by_authority.get(authority.pk)
         if participant is None:
@@ -602,7 +608,7 @@ def _read_findings(case: _Fields, lookups: _ReferenceData, participants: list[_S
                 % {"authority": authority.code},
             )
         statute = lookups.statute(
-            finding.text("statute", _model_field(Statute, "code"), required=True), finding.at("statute")
+            finding.text("statute", model_field(Statute, "code"), required=True), finding.at("statute")
         )
         if statute not in participant.values["statutes"]:
             raise CaseFormatError(
@@ -613,12 +619,12 @@ def _read_findings(case: _Fields, lookups: _ReferenceData, participants: list[_S
         values: dict[str, Any] = {
             "authority": authority,
             "statute": statute,
-            "provision": finding.text("provision", _model_field(Finding, "provision")).strip(),
-            "issue": finding.text("issue", _model_field(Finding, "issue"), required=True).strip(),
-            "conclusion": finding.choice("conclusion", _model_field(Finding, "conclusion"), required=True),
+            "provision": finding.text("provision", model_field(Finding, "provision")).strip(),
+            "issue": finding.text("issue", model_field(Finding, "issue"), required=True).strip(),
+            "conclusion": finding.choice("conclusion", model_field(Finding, "conclusion"), required=True),
             "issued_on": finding.iso_date("issued_on", required=True),
-            "report_reference": finding.text("report_reference", _model_field(Finding, "report_reference")),
-            "text": finding.text("text", _model_field(Finding, "text")),
+            "report_reference": finding.text("report_reference", model_field(Finding, "report_reference")),
+            "text": finding.text("text", model_field(Finding, "text")),
         }
         # The database holds one finding per authority, statute, provision and issue.
         key = (authority.pk, statute.pk, values["provision"], values["issue"])
@@ -629,15 +635,15 @@ def _read_findings(case: _Fields, lookups: _ReferenceData, participants: list[_S
             )
         seen[key] = path
         model_values = {name: value for name, value in values.items() if name != "authority"}
-        _check_model(Finding(**model_values), path, exclude=["participation"])
+        check_model(Finding(**model_values), path, exclude=["participation"])
         steps.append(_Step(path, values))
     return steps
 
 
-def _read_recommendations(case: _Fields, finding_count: int) -> list[_Step]:
+def _read_recommendations(case: Fields, finding_count: int) -> list[_Step]:
     steps: list[_Step] = []
     for index, (path, item) in enumerate(case.items("recommendations")):
-        recommendation = _Fields(item, path, RECOMMENDATION_FIELDS)
+        recommendation = Fields(item, path, RECOMMENDATION_FIELDS)
         # Numbers are given by position (the service numbers them); a stated number must agree.
         number = recommendation.whole_number("number")
         if number is not None and number != index + 1:
@@ -645,11 +651,11 @@ def _read_recommendations(case: _Fields, finding_count: int) -> list[_Step]:
                 recommendation.at("number"),
                 _("must be %(expected)d: recommendations are numbered in order from 1") % {"expected": index + 1},
             )
-        text = recommendation.text("text", _model_field(Recommendation, "text"), required=True).strip()
+        text = recommendation.text("text", model_field(Recommendation, "text"), required=True).strip()
         follows_from: list[int] = []
         for finding_path, position in recommendation.items("follows_from"):
             if not isinstance(position, int) or isinstance(position, bool):
-                raise _type_error(finding_path, _("the index of a finding (a whole number)"), position)
+                raise type_error(finding_path, _("the index of a finding (a whole number)"), position)
             if not 0 <= position < finding_count:
                 raise CaseFormatError(
                     finding_path,
@@ -660,7 +666,7 @@ def _read_recommendations(case: _Fields, finding_count: int) -> list[_Step]:
                 raise CaseFormatError(finding_path, _("findings[%(index)d] is listed twice") % {"index": position})
             follows_from.append(position)
         made_on = recommendation.iso_date("made_on")
-        response = recommendation.choice("response", _model_field(Recommendation, "response"))
+        response = recommendation.choice("response", model_field(Recommendation, "response"))
         responded_on = recommendation.iso_date("responded_on")
         # The same rules as services.recommendation_add, checked here so that nothing is written first.
         if response != Recommendation.Response.NO_RESPONSE and responded_on is None:
@@ -675,19 +681,19 @@ def _read_recommendations(case: _Fields, finding_count: int) -> list[_Step]:
             "made_on": made_on,
             "response": response,
             "responded_on": responded_on,
-            "response_text": recommendation.text("response_text", _model_field(Recommendation, "response_text")),
+            "response_text": recommendation.text("response_text", model_field(Recommendation, "response_text")),
         }
-        _check_model(Recommendation(number=index + 1, **values), path, exclude=["investigation"])
+        check_model(Recommendation(number=index + 1, **values), path, exclude=["investigation"])
         steps.append(_Step(path, values, follows_from))
     return steps
 
 
-def _read_related(case: _Fields, own_reference: str) -> list[_Step]:
+def _read_related(case: Fields, own_reference: str) -> list[_Step]:
     steps: list[_Step] = []
     seen: dict[int, str] = {}
     for path, item in case.items("related"):
-        link = _Fields(item, path, RELATED_FIELDS)
-        reference = link.text("reference", _model_field(Investigation, "reference"), required=True).strip()
+        link = Fields(item, path, RELATED_FIELDS)
+        reference = link.text("reference", model_field(Investigation, "reference"), required=True).strip()
         if reference == own_reference:
             raise CaseFormatError(link.at("reference"), _("an investigation cannot be related to itself"))
         target = Investigation.objects.filter(reference=reference).first()
@@ -704,10 +710,10 @@ def _read_related(case: _Fields, own_reference: str) -> list[_Step]:
         seen[target.pk] = path
         values: dict[str, Any] = {
             "to_investigation": target,
-            "kind": link.choice("kind", _model_field(InvestigationLink, "kind")),
-            "note": link.text("note", _model_field(InvestigationLink, "note")),
+            "kind": link.choice("kind", model_field(InvestigationLink, "kind")),
+            "note": link.text("note", model_field(InvestigationLink, "note")),
         }
-        _check_model(
+        check_model(
             InvestigationLink(**values),
             path,
             exclude=["from_investigation"],
@@ -717,18 +723,50 @@ def _read_related(case: _Fields, own_reference: str) -> list[_Step]:
     return steps
 
 
-def _read_orders(case: _Fields) -> None:
-    # The orders app is not installed yet (casework must not import orders anyway):
-    # an empty list, as this module's exports carry, is accepted; anything else would be lost.
-    if case.items("orders"):
-        raise CaseFormatError(case.at("orders"), _("orders cannot be imported until the orders module is installed"))
+class _OrdersSection(Protocol):
+    """What this module asks of ``orders.interchange`` (a module can satisfy a protocol)."""
+
+    def orders_read(
+        self, case: Fields, lookups: ReferenceData, *, taking_part: Collection[Authority]
+    ) -> Sequence[object]: ...
+
+    def orders_write(self, plans: Sequence[Any], *, investigation: Investigation, actor: User | None) -> None: ...
+
+    def orders_export(self, investigation: Investigation) -> list[dict[str, Any]]: ...
+
+
+def _orders_section() -> _OrdersSection | None:
+    """``orders.interchange``, or None when the orders app is not installed.
+
+    Imported here rather than at the top of the module: ``orders`` depends on
+    ``casework`` (and ``orders.interchange`` on this module), never the reverse.
+    A registry filled in by the orders app's ``ready()`` would do the same with
+    one more moving part, for a single, known section.
+    """
+    if not apps.is_installed("orders"):
+        return None
+    import orders.interchange
+
+    return orders.interchange
+
+
+def _read_orders(case: Fields, lookups: ReferenceData, participants: list[_Step]) -> Sequence[object]:
+    section = _orders_section()
+    if section is None:
+        # An empty list, as an export without the orders app carries, is accepted; anything else would be lost.
+        if case.items("orders"):
+            raise CaseFormatError(
+                case.at("orders"), _("orders cannot be imported until the orders module is installed")
+            )
+        return []
+    return section.orders_read(case, lookups, taking_part=[step.values["authority"] for step in participants])
 
 
 # --- Writing ------------------------------------------------------------------------
 
 
 @contextmanager
-def _service_errors(path: str, rename: dict[str, str] | None = None) -> Iterator[None]:
+def service_errors(path: str, rename: dict[str, str] | None = None) -> Iterator[None]:
     """Turn a service's refusal into a CaseFormatError at ``path``; the caller's transaction rolls back."""
     try:
         yield
@@ -744,15 +782,15 @@ def _write(plan: _Plan, actor: User | None) -> Investigation:
     with transaction.atomic():
         respondents: list[Organization] = []
         for step in plan.respondents:
-            with _service_errors(step.path):
+            with service_errors(step.path):
                 respondents.append(services.organization_get_or_create(actor=actor, **step.values))
 
         lead = plan.lead
         # investigation_open also records the lead's participation: its errors belong to that participant.
         lead_paths = {
-            name: _join(lead.path, name) for name in ("authority", "role", "statutes", "file_number", "joined_on")
+            name: join_path(lead.path, name) for name in ("authority", "role", "statutes", "file_number", "joined_on")
         }
-        with _service_errors("investigation", lead_paths):
+        with service_errors("investigation", lead_paths):
             investigation = services.investigation_open(
                 actor=actor,
                 **plan.opening,
@@ -763,21 +801,21 @@ def _write(plan: _Plan, actor: User | None) -> Investigation:
                 lead_joined_on=lead.values["joined_on"],
             )
         if plan.closing:
-            with _service_errors("investigation"):
+            with service_errors("investigation"):
                 services.investigation_update(actor=actor, investigation=investigation, **plan.closing)
 
         for step in plan.participants:
-            with _service_errors(step.path):
+            with service_errors(step.path):
                 services.participation_add(actor=actor, investigation=investigation, **step.values)
         for step in plan.events:
-            with _service_errors(step.path):
+            with service_errors(step.path):
                 services.event_add(actor=actor, investigation=investigation, **step.values)
         findings: list[Finding] = []
         for step in plan.findings:
-            with _service_errors(step.path, {"participation": _join(step.path, "authority")}):
+            with service_errors(step.path, {"participation": join_path(step.path, "authority")}):
                 findings.append(services.finding_record(actor=actor, investigation=investigation, **step.values))
         for step in plan.recommendations:
-            with _service_errors(step.path, {"findings": _join(step.path, "follows_from")}):
+            with service_errors(step.path, {"findings": join_path(step.path, "follows_from")}):
                 services.recommendation_add(
                     actor=actor,
                     investigation=investigation,
@@ -785,8 +823,12 @@ def _write(plan: _Plan, actor: User | None) -> Investigation:
                     **step.values,
                 )
         for step in plan.related:
-            with _service_errors(step.path, {"to_investigation": _join(step.path, "reference")}):
+            with service_errors(step.path, {"to_investigation": join_path(step.path, "reference")}):
                 services.investigation_link(actor=actor, from_investigation=investigation, **step.values)
+        section = _orders_section()
+        if plan.orders and section is not None:
+            # Last: an order needs its authority's participation; same transaction, same all or nothing.
+            section.orders_write(plan.orders, investigation=investigation, actor=actor)
     return investigation
 
 
@@ -810,8 +852,10 @@ def case_export(investigation: Investigation) -> dict[str, Any]:
     Eight queries whatever the size of the case: respondents, participations
     (with their authority), their statutes, their findings (with the statute),
     events, recommendations, the findings each follows from, and related
-    investigations. Lists are in an order computed from the data, so that an
-    import followed by an export gives the same document again.
+    investigations; then the orders section's own (``orders.interchange.orders_export``:
+    one query when there are no orders, seven when there are). Lists are in an
+    order computed from the data, so that an import followed by an export gives
+    the same document again.
     """
     prefetch_related_objects(
         [investigation],
@@ -840,6 +884,7 @@ def case_export(investigation: Investigation) -> dict[str, Any]:
         key=lambda f: (f.issued_on, f.participation.authority.code, f.statute.code, f.pk),
     )
     finding_index = {finding.pk: index for index, finding in enumerate(findings)}
+    section = _orders_section()
     return {
         "format": FORMAT,
         "investigation": {
@@ -847,8 +892,8 @@ def case_export(investigation: Investigation) -> dict[str, Any]:
             "title": investigation.title,
             "summary": investigation.summary,
             "origin": investigation.origin,
-            "opened_on": _iso(investigation.opened_on),
-            "closed_on": _iso(investigation.closed_on),
+            "opened_on": to_iso(investigation.opened_on),
+            "closed_on": to_iso(investigation.closed_on),
             "stage": investigation.stage,
             "disposition": investigation.disposition,
             "confidential": investigation.confidential,
@@ -862,13 +907,13 @@ def case_export(investigation: Investigation) -> dict[str, Any]:
                     "role": participation.role,
                     "statutes": sorted(statute.code for statute in participation.statutes.all()),
                     "file_number": participation.file_number,
-                    "joined_on": _iso(participation.joined_on),
+                    "joined_on": to_iso(participation.joined_on),
                 }
                 for participation in participations
             ],
             "events": [
                 {
-                    "date": _iso(event.date),
+                    "date": to_iso(event.date),
                     "date_precision": event.date_precision,
                     "kind": event.kind,
                     "summary": event.summary,
@@ -885,7 +930,7 @@ def case_export(investigation: Investigation) -> dict[str, Any]:
                     "provision": finding.provision,
                     "issue": finding.issue,
                     "conclusion": finding.conclusion,
-                    "issued_on": _iso(finding.issued_on),
+                    "issued_on": to_iso(finding.issued_on),
                     "report_reference": finding.report_reference,
                     "text": finding.text,
                 }
@@ -896,9 +941,9 @@ def case_export(investigation: Investigation) -> dict[str, Any]:
                     "number": recommendation.number,
                     "text": recommendation.text,
                     "follows_from": sorted(finding_index[finding.pk] for finding in recommendation.findings.all()),
-                    "made_on": _iso(recommendation.made_on),
+                    "made_on": to_iso(recommendation.made_on),
                     "response": recommendation.response,
-                    "responded_on": _iso(recommendation.responded_on),
+                    "responded_on": to_iso(recommendation.responded_on),
                     "response_text": recommendation.response_text,
                 }
                 for recommendation in sorted(investigation.recommendations.all(), key=lambda r: r.number)
@@ -907,13 +952,13 @@ def case_export(investigation: Investigation) -> dict[str, Any]:
                 {"reference": link.to_investigation.reference, "kind": link.kind, "note": link.note}
                 for link in sorted(investigation.links_out.all(), key=lambda link: link.to_investigation.reference)
             ],
-            # Filled in by the orders app once it exports; an empty list keeps the document's shape stable.
-            "orders": [],
+            # Without the orders app an empty list keeps the document's shape stable.
+            "orders": section.orders_export(investigation) if section is not None else [],
         },
     }
 
 
-def _iso(value: date | None) -> str | None:
+def to_iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 

@@ -182,13 +182,13 @@ class _Tracked:
     describe: Callable[[Any], str]
 
 
-def _user_label(user: User) -> str:
+def user_label(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-def _m2m_label(obj: models.Model) -> str:
+def m2m_label(obj: models.Model) -> str:
     if isinstance(obj, User):
-        return _user_label(obj)
+        return user_label(obj)
     if isinstance(obj, Finding):
         return f"{obj.statute.short_name}: {obj.issue}"
     return str(obj)
@@ -250,7 +250,7 @@ _SKIPPED_FIELDS = {"id", "created_at", "updated_at", "investigation", "participa
 _ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def _format_value(row: models.Model, model_field: models.Field[Any, Any], value: object) -> str:
+def format_value(row: models.Model, model_field: models.Field[Any, Any], value: object) -> str:
     """A historical value as a person reads it, without touching the database."""
     if value is None or value == "":
         return "—"
@@ -264,7 +264,7 @@ def _format_value(row: models.Model, model_field: models.Field[Any, Any], value:
         # Only relations fetched with select_related are named; anything else would cost a query.
         if model_field.is_cached(row):
             related = getattr(row, model_field.name)
-            return _m2m_label(related) if related is not None else f"#{value}"
+            return m2m_label(related) if related is not None else f"#{value}"
         return f"#{value}"
     return Truncator(str(value)).chars(200)
 
@@ -278,11 +278,11 @@ def _history_ids(tracked: _Tracked, investigation: Investigation, limit: int) ->
     historical = tracked.model.history.model  # type: ignore[attr-defined]
     newest = historical.objects.filter(tracked.condition(investigation)).order_by(*NEWEST_FIRST)
     return Q(history_id__in=newest.values("history_id")[:limit]) | Q(
-        history_id__in=newest.annotate(previous_id=_previous_row(historical)).values("previous_id")[:limit]
+        history_id__in=newest.annotate(previous_id=previous_row(historical)).values("previous_id")[:limit]
     )
 
 
-def _previous_row(historical: type[models.Model]) -> Subquery:
+def previous_row(historical: type[models.Model]) -> Subquery:
     """The id of the history row recorded just before the outer one, for the same object."""
     return Subquery(
         historical._default_manager.filter(id=OuterRef("id"))
@@ -301,7 +301,7 @@ def _historical_rows(tracked: _Tracked, investigation: Investigation, limit: int
     rows = list(
         historical.objects.filter(_history_ids(tracked, investigation, limit))
         .select_related("history_user", *tracked.select)
-        .annotate(previous_id=_previous_row(historical))
+        .annotate(previous_id=previous_row(historical))
         .order_by(*NEWEST_FIRST)
     )
     by_id = {row.history_id: row for row in rows}
@@ -328,7 +328,7 @@ def _m2m_snapshots(tracked: _Tracked, investigation: Investigation, limit: int) 
         )
         for row in rows:
             related = getattr(row, target)
-            label = _m2m_label(related) if related is not None else f"#{getattr(row, f'{target}_id')}"
+            label = m2m_label(related) if related is not None else f"#{getattr(row, f'{target}_id')}"
             sets.setdefault(row.history_id, []).append(label)
         snapshots[m2m_field.name] = sets
     return snapshots
@@ -396,7 +396,7 @@ def _entry(
                 changes.append(FieldChange(str(verbose), ", ".join(old) or "—", ", ".join(new) or "—"))
     return HistoryEntry(
         when=row.history_date,
-        who=_user_label(row.history_user) if row.history_user else None,
+        who=user_label(row.history_user) if row.history_user else None,
         action=_ACTIONS.get(row.history_type, row.history_type),
         kind=str(tracked.model._meta.verbose_name),
         label=label,
@@ -412,6 +412,6 @@ def _field_changes(row: Any, before: Any) -> Iterable[FieldChange]:
         model_field = row._meta.get_field(change.field)
         yield FieldChange(
             str(model_field.verbose_name),
-            _format_value(before, model_field, change.old),
-            _format_value(row, model_field, change.new),
+            format_value(before, model_field, change.old),
+            format_value(row, model_field, change.new),
         )

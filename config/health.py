@@ -1,14 +1,22 @@
-"""/healthz: is the database answering, and is the broker reachable?"""
+"""/healthz: is the database answering, and is the broker reachable?
+
+It also lists the Celery workers that ran the heartbeat task (beat sends it every
+minute) and how long ago: informational, since a web process can be healthy while
+the workers are being restarted; the operator's monitoring decides what age is
+too old.
+"""
 
 from __future__ import annotations
 
 import time
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from casework.models import WorkerHeartbeat
 from config.celery import app as celery_app
 
 
@@ -28,18 +36,37 @@ def _check_broker() -> dict[str, object]:
     transport = celery_app.conf.broker_url.split("://", 1)[0]
     try:
         with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            # One immediate retry absorbs a dropped connection; a load balancer's probe must not wait long.
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
     except Exception as exc:
         return {"ok": False, "transport": transport, "error": f"{type(exc).__name__}: {exc}"}
     return {"ok": True, "transport": transport, "ms": round((time.monotonic() - started) * 1000, 1)}
 
 
+def _workers() -> list[dict[str, object]]:
+    """Each worker's last heartbeat and its age in seconds, most recent first."""
+    now = timezone.now()
+    try:
+        rows = list(WorkerHeartbeat.objects.order_by("-seen_at", "worker").values_list("worker", "seen_at"))
+    except DatabaseError:  # e.g. before the first migrate: the checks above tell what matters
+        return []
+    return [
+        {"worker": worker, "seen_at": seen_at.isoformat(), "age_seconds": round((now - seen_at).total_seconds())}
+        for worker, seen_at in rows
+    ]
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 with ``{"status": "ok"}`` when both answer, 503 naming what failed otherwise."""
+    """200 with ``{"status": "ok"}`` when both answer, 503 naming what failed otherwise.
+
+    ``workers`` never changes the status; without a database it is empty.
+    """
     checks = {"database": _check_database(), "broker": _check_broker()}
     healthy = all(check["ok"] for check in checks.values())
+    workers = _workers() if checks["database"]["ok"] else []
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "unavailable", "checks": checks, "workers": workers},
+        status=200 if healthy else 503,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The notification bell's unread count (one query, none for anonymous users).
+                "orders.context_processors.notifications",
             ],
         },
     },
@@ -164,8 +167,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(EMBEDDED_BROKER_DIR / "queue"),
         "data_folder_out": str(EMBEDDED_BROKER_DIR / "queue"),
-        "data_folder_processed": str(EMBEDDED_BROKER_DIR / "processed"),
+        "processed_folder": str(EMBEDDED_BROKER_DIR / "processed"),
         "store_processed": False,
+        # Broadcast/control messages (worker pings): inside var/, not the working directory.
+        "control_folder": str(EMBEDDED_BROKER_DIR / "control"),
     }
 else:
     # Tasks here are short; the sweep never relies on ETA tasks (see design).
@@ -178,7 +183,42 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Each run records the worker that took it; /healthz shows how long ago.
+    # A message not taken within 55 s is dropped: the next one is coming.
+    "worker-heartbeat": {
+        "task": "casework.tasks.worker_heartbeat",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Raises the deadline alerts that are due; idempotent, and it catches up after an
+    # outage, so a sweep not taken before the next one is due is dropped.
+    "sweep-deadlines": {
+        "task": "orders.tasks.sweep_deadlines",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
+    },
+    # E-mails owed (new alerts, retries after their backoff); the sweep also asks after each run.
+    "deliver-notifications": {
+        "task": "orders.tasks.deliver_notifications",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # The daily digest for those who chose it: 12:00 UTC is the morning across Canada.
+    "send-digests": {
+        "task": "orders.tasks.send_digests",
+        "schedule": crontab(hour=env.int("ORDERS_DIGEST_HOUR_UTC", default=12), minute=0),
+        "options": {"expires": 3600},
+    },
+}
+
+# The alert ladder: days before the due date, on it, then the first day late and every N days after.
+ORDERS_ALERT_LADDER = {
+    "before": env.list("ORDERS_ALERT_DAYS_BEFORE", cast=int, default=[30, 14, 7, 1]),
+    "on_due": True,
+    "late_first": 1,
+    "late_every": env.int("ORDERS_ALERT_LATE_EVERY", default=7),
+}
 
 # --- Libraries ---------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

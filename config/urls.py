@@ -12,5 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("investigations/", include("casework.urls")),
+    # /orders/…, plus /investigations/<reference>/orders/new/, /notifications/ and /accounts/preferences/.
+    path("", include("orders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -122,7 +122,7 @@ class OrderRevision(models.Model):
     reason = models.TextField(_("reason"), max_length=5000)
     changes = models.JSONField(_("changes"), default=dict, help_text=_("Each changed field: before and after."))
     made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -251,7 +251,12 @@ class Stay(models.Model):
         "CourtProceeding", verbose_name=_("court proceeding"), null=True, blank=True, on_delete=models.SET_NULL
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -287,7 +292,12 @@ class Extension(models.Model):
     new_due_on = models.DateField(_("new due date"))
     reason = models.TextField(_("reason"), max_length=5000)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

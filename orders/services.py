@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from casework.models import Authority, Investigation, User
 from casework.services import _save, _set_m2m
 from orders.calendars import calendar_for
-from orders.deadlines import Computation, RuleError, compute_due, parse_rule, resume_after_stay
+from orders.deadlines import Computation, RuleError, compute_due, local_today, parse_rule, resume_after_stay
 from orders.models import (
     ORDER_TRANSITIONS,
     ComplianceSubmission,
@@ -179,7 +179,8 @@ def _compute(order: Order, rule_data: Mapping[str, Any]) -> Computation | None:
     computed for real when the order is issued.
     """
     rule = parse_rule(rule_data)
-    issued_on = order.issued_on or timezone.localdate()
+    # A draft is previewed from today as the authority counts it, not from the UTC date.
+    issued_on = order.issued_on or local_today(timezone.now(), order.authority.jurisdiction.time_zone)
     if rule.start == "served_on" and order.served_on is None:
         return None
     return compute_due(
@@ -308,6 +309,7 @@ def order_revise(
     term_texts: Mapping[int, Mapping[str, str]],
 ) -> OrderRevision:
     """Record an amendment or variation of an issued order's terms: before, after, who, when, why."""
+    order = _order_for_update(order)
     if order.status == OrderStatus.DRAFT:
         raise ValidationError(_("A draft is edited directly; revisions are for issued orders."))
     if not reason.strip():
@@ -464,6 +466,7 @@ def deadline_close(
 def submission_record(
     *, actor: User | None, order: Order, received_on: date, summary: str, term: Term | None = None
 ) -> ComplianceSubmission:
+    order = _order_for_update(order)
     if order.status == OrderStatus.DRAFT:
         raise ValidationError(_("A draft order cannot receive compliance submissions."))
     if term is not None and term.order_id != order.pk:
@@ -485,6 +488,7 @@ def submission_assess(
     assessed_on: date | None = None,
 ) -> ComplianceSubmission:
     """Record staff's assessment; a sufficient one for a term marks its deadline met on the day received."""
+    submission = ComplianceSubmission.objects.select_for_update(of=("self",)).select_related("term").get(pk=submission.pk)
     submission.assessment = assessment
     submission.assessment_note = note
     submission.assessed_on = assessed_on or timezone.localdate()
@@ -517,6 +521,7 @@ def proceeding_record(
     note: str = "",
 ) -> CourtProceeding:
     """Record a court challenge; an issued order goes under judicial review."""
+    order = _order_for_update(order)
     if order.status == OrderStatus.DRAFT:
         raise ValidationError(_("A draft order cannot be challenged in court."))
     proceeding = _save(
@@ -549,6 +554,7 @@ def proceeding_grant_stay(
     *, actor: User | None, proceeding: CourtProceeding, stay_from: date, stay_to: date | None = None
 ) -> CourtProceeding:
     """A court stays the order: every running deadline of the order pauses from ``stay_from``."""
+    proceeding = CourtProceeding.objects.select_for_update().get(pk=proceeding.pk)
     proceeding.stay_granted_from = stay_from
     proceeding.stay_granted_to = stay_to
     _save(proceeding, actor=actor, reason="stay granted", update_fields=["stay_granted_from", "stay_granted_to"])
@@ -573,6 +579,7 @@ def proceeding_decide(
     """Record the court's decision; the order's status follows it, and a running stay is lifted."""
     if outcome == CourtProceeding.Outcome.PENDING:
         raise ValidationError({"outcome": _("Choose the decision's outcome.")})
+    proceeding = CourtProceeding.objects.select_for_update().get(pk=proceeding.pk)
     proceeding.outcome = outcome
     proceeding.decided_on = decided_on
     if citation:

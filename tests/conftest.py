@@ -13,11 +13,13 @@ fixtures: they skip with the reason on a machine without them, and fail under
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from casework.models import Authority, Investigation, Jurisdiction, Organization, Statute, User
 from casework.services import investigation_open
@@ -30,6 +32,13 @@ def skip_or_fail(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"CI=true but {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Each test starts in English: a request in French must not leak its language into the next test."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

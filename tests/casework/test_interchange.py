@@ -22,7 +22,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import models
 
-from casework import services
+from casework import interchange, services
 from casework.interchange import MAX_FILE_BYTES, CaseFormatError, case_export, case_import, case_load
 from casework.models import (
     Authority,
@@ -39,6 +39,7 @@ from casework.models import (
     RecommendationResponse,
     Statute,
 )
+from orders.models import Deadline
 from tests.conftest import Ref
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -250,9 +251,17 @@ def test_it_round_trips_through_the_commands(rich_case: Investigation, tmp_path:
 
 def test_it_imports_the_documented_example_and_exports_it_unchanged(ref: Ref) -> None:
     alberta = Jurisdiction.objects.create(
-        code="CA-AB", name_en="Alberta", parent=ref.ca, time_zone="America/Edmonton", official_languages=["en"]
+        code="CA-AB",
+        name_en="Alberta",
+        parent=ref.ca,
+        time_zone="America/Edmonton",
+        holiday_country="CA",
+        holiday_subdivision="AB",
+        official_languages=["en"],
     )
-    oipc_ab = Authority.objects.create(code="OIPC-AB", name_en="OIPC Alberta", jurisdiction=alberta)
+    oipc_ab = Authority.objects.create(
+        code="OIPC-AB", name_en="OIPC Alberta", jurisdiction=alberta, can_issue_orders=True, issues_in=["en"]
+    )
     Statute.objects.create(
         code="PIPA-AB", short_name="PIPA (AB)", title_en="PIPA", citation="S.A. 2003, c. P-6.5", jurisdiction=alberta
     ).enforced_by.add(oipc_ab)
@@ -266,6 +275,15 @@ def test_it_imports_the_documented_example_and_exports_it_unchanged(ref: Ref) ->
     # The lead's joining date, which investigation_open does not take, was recorded too.
     assert investigation.participations.get(role="lead").joined_on == date(2020, 2, 21)
     assert investigation.history.first().history_user is None
+    # The three orders of December 2021, with the due dates their rules give.
+    due = {
+        (deadline.term.order.number, deadline.term.number): deadline.due_on
+        for deadline in Deadline.objects.filter(term__order__investigation=investigation).select_related("term__order")
+    }
+    assert due[("P21-08", 1)] == date(2022, 1, 25)
+    assert due[("1023158-S", 1)] == date(2021, 12, 14)
+    assert due[("1023158-S", 4)] == date(2022, 3, 14)
+    assert due[("P2021-12", 1)] is None  # counts from service, which is not known
 
 
 def test_it_documents_the_example_the_tests_import() -> None:
@@ -524,9 +542,10 @@ BAD_DOCUMENTS: list[tuple[str, Mutation, str]] = [
         "investigation.related[0].reference: an investigation cannot be related to itself",
     ),
     (
-        "non-empty-orders",
+        # Orders are read by orders.interchange (tests/orders/test_interchange_orders.py has the rest).
+        "incomplete-order",
         _set("orders", [{"authority": "OIPC-BC", "number": "P21-08"}]),
-        "investigation.orders: orders cannot be imported until the orders module is installed",
+        "investigation.orders[0].legal_basis: required",
     ),
     ("orders-not-a-list", _set("orders", {}), "investigation.orders: must be a list, not {}"),
 ]
@@ -759,12 +778,29 @@ def test_it_exports_in_a_fixed_number_of_queries(ref: Ref, size: int, django_ass
     case = Investigation.objects.get(pk=case.pk)
 
     # respondents, participations + authority, their statutes, their findings + statute,
-    # events, recommendations, the findings they follow from, related investigations.
-    with django_assert_num_queries(8):
+    # events, recommendations, the findings they follow from, related investigations,
+    # orders (none: their own prefetches do not run).
+    with django_assert_num_queries(9):
         exported = case_export(case)
 
     assert len(exported["investigation"]["findings"]) == size
     assert len(exported["investigation"]["related"]) == size
+
+
+def test_it_refuses_orders_without_the_orders_app(ref: Ref, monkeypatch: pytest.MonkeyPatch) -> None:
+    # casework works without the orders app: a file's orders are then refused, not dropped.
+    monkeypatch.setattr(interchange, "_orders_section", lambda: None)
+    document = _document()
+    document["investigation"]["orders"] = [{"authority": "OIPC-BC", "number": "P21-08"}]
+    before = _row_counts()
+
+    with pytest.raises(CaseFormatError) as caught:
+        case_import(document, actor=None)
+
+    assert str(caught.value) == "investigation.orders: orders cannot be imported until the orders module is installed"
+    assert _row_counts() == before
+    document["investigation"]["orders"] = []
+    assert case_export(case_import(document, actor=None))["investigation"]["orders"] == []
 
 
 def test_it_sorts_participants_lead_first_whatever_the_file_order(ref: Ref) -> None:

@@ -214,6 +214,7 @@ def test_it_creates_the_demo_users_with_their_roles() -> None:
     admin = User.objects.get(username="admin")
     assert (admin.is_superuser, admin.is_staff, admin.is_administrator, admin.authority) == (True, True, True, None)
     bc_legal = User.objects.get(username="bc.legal")
+    assert bc_legal.authority is not None
     assert (bc_legal.authority.code, bc_legal.is_legal, bc_legal.is_investigator, bc_legal.is_manager) == (
         "OIPC-BC",
         True,

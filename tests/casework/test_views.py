@@ -353,8 +353,9 @@ def test_it_shows_the_investigation_with_a_fixed_number_of_queries(
     # 13 the linked investigations the user may see, then for the investigation
     # 14 its rows, 15 respondents, 16 assignees; participations 17 rows, 18 statutes;
     # 19 findings; recommendations 20 rows, 21 findings followed; 22 events; 23 links;
-    # 24 may the user edit (assigned?), 25 the user's authority (page header).
-    with django_assert_num_queries(25):
+    # 24 may the user edit (assigned?), 25 the user's authority and unread count (page
+    # header and bell), 26 the investigation's orders (Orders section).
+    with django_assert_num_queries(26):
         response = client.get(_detail(joint_investigation))
     assert response.status_code == 200
     assert response.content.decode().count('class="timeline-item"') == count

@@ -147,9 +147,9 @@ def test_it_previews_a_rule_and_names_a_bad_one(bc_order: Order, ref: Ref, joint
     draft = order_draft(
         actor=None, investigation=joint_investigation, authority=ref.oipc_bc, number="P4", legal_basis="-"
     )
-    assert deadline_preview(order=draft, deadline_rule={"rule": "fixed", "date": "2030-01-02"}).due_on == date(
-        2030, 1, 2
-    )
+    preview = deadline_preview(order=draft, deadline_rule={"rule": "fixed", "date": "2030-01-02"})
+    assert preview is not None
+    assert preview.due_on == date(2030, 1, 2)
     with pytest.raises(ValidationError) as caught:
         deadline_preview(order=draft, deadline_rule={"rule": "weeks", "weeks": 2})
     assert caught.value.message_dict["deadline_rule"] == ["rule: unknown rule 'weeks'"]
@@ -240,8 +240,9 @@ def test_the_recompute_command_reports_and_records_moves(bc_order: Order, ref: R
 
     from django.core.management import call_command
 
-    HolidayAdjustment.objects.create(jurisdiction=ref.bc, day=date(2022, 1, 10), change="add", name="Proclaimed day",
-                                     source="test proclamation")
+    HolidayAdjustment.objects.create(
+        jurisdiction=ref.bc, day=date(2022, 1, 10), change="add", name="Proclaimed day", source="test proclamation"
+    )
     out = StringIO()
     call_command("recompute_deadlines", "--dry-run", "--json", stdout=out)
     assert json.loads(out.getvalue())["moved"][0]["after"] == "2022-03-14"

@@ -18,6 +18,7 @@ from config.celery import app as celery_app
 from orders.alerts import current_level, deliver_notifications, send_digests, sweep_deadlines
 from orders.models import Alert, Deadline, Notification, Order
 from orders.services import deadline_close, deadline_extend, deadline_stay, order_set_status
+from tests.celery_helpers import broker
 
 UTC = ZoneInfo("UTC")
 
@@ -115,8 +116,7 @@ def test_it_notifies_assigned_staff_and_the_legal_team(bc_order: Order, carol: U
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_email_is_sent_after_commit_and_recorded(bc_order: Order, carol: User, settings) -> None:
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def test_the_email_is_sent_after_commit_and_recorded(bc_order: Order, carol: User) -> None:
     celery_app.conf.task_always_eager = True
     try:
         carol.email = "carol@example.org"
@@ -165,18 +165,14 @@ def test_the_daily_digest_gathers_alerts_into_one_email(bc_order: Order, carol: 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_alert_is_delivered_on_the_next_sweep_when_the_broker_was_down(bc_order: Order, carol: User) -> None:
+def test_an_alert_is_delivered_on_the_next_sweep_when_the_broker_was_down(
+    bc_order: Order, carol: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     carol.email = "carol@example.org"
     carol.save()
-    previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
     celery_app.conf.broker_connection_timeout = 1
-    celery_app._pool = None  # connections are pooled per broker URL: start afresh
-    try:
+    with broker(monkeypatch, "redis://127.0.0.1:1/0", {}):  # nothing listens there
         raised = sweep_deadlines(at("2022-01-18T17:00:00"))
-    finally:
-        celery_app.conf.broker_url = previous
-        celery_app._pool = None
     assert [a.level for a in raised] == ["T-7"]
     assert mail.outbox == []
     assert Notification.objects.get().email_status == "pending"

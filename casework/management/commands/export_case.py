@@ -26,14 +26,6 @@ class Command(BaseCommand):
         if investigation is None:
             raise CommandError(_("no investigation with the reference %(reference)s") % {"reference": reference})
         text = case_dumps(case_export(investigation))
-        # The format does not carry orders yet (casework must not import the orders app):
-        # say so rather than let a case lose its orders silently on the way to another system.
-        orders = getattr(investigation, "orders", None)
-        if orders is not None and orders.exists():
-            self.stderr.write(
-                _("warning: %(reference)s has orders; this version of export_case leaves them out")
-                % {"reference": reference}
-            )
         # UTF-8 whatever the terminal's locale says: the output is a file format, not a message.
         buffer = getattr(self.stdout, "buffer", None)
         if buffer is not None:

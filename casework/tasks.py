@@ -1,0 +1,29 @@
+"""Periodic housekeeping run by the Celery workers."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+
+from celery import Task, shared_task
+from django.utils import timezone
+
+from casework.models import WorkerHeartbeat
+
+# A worker not seen for this long is forgotten: hostnames change with every
+# container restart, and /healthz should list today's workers, not every one
+# that ever ran.
+FORGET_WORKERS_AFTER = timedelta(days=7)
+
+
+@shared_task(bind=True, ignore_result=True)
+def worker_heartbeat(self: Task[[], None]) -> None:
+    """Record that the worker running this task is alive (beat sends it every minute).
+
+    The row is keyed by the worker's node name (``celery@host``), so the same
+    worker updates one row however often it runs; /healthz reports its age.
+    """
+    worker = self.request.hostname or f"celery@{socket.gethostname()}"
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(worker=worker, defaults={"seen_at": now})
+    WorkerHeartbeat.objects.filter(seen_at__lt=now - FORGET_WORKERS_AFTER).delete()

@@ -1,0 +1,107 @@
+"""Presentation helpers for the order templates, and the investigation page's Orders section.
+
+Casework never imports orders: the investigation page reaches this section only
+through its template (``{% load orders_tags %}``), never through Python.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from casework.models import Investigation, Participation, User
+from orders import tables
+from orders.permissions import can_draft_order
+from orders.selectors import DueState, investigation_orders
+
+register = template.Library()
+
+_ORDER_STATUS_CLASSES = {
+    "draft": "text-bg-light border",
+    "issued": "text-bg-primary",
+    "complied": "text-bg-success",
+    "partly_complied": "text-bg-info",
+    "not_complied": "text-bg-danger",
+    "stayed": "text-bg-info",
+    "under_judicial_review": "text-bg-warning",
+    "upheld": "text-bg-primary",
+    "quashed": "text-bg-secondary",
+    "varied": "text-bg-primary",
+    "withdrawn": "text-bg-secondary",
+}
+
+
+@register.simple_tag(takes_context=True)
+def investigation_orders_section(
+    context: template.Context, investigation: Investigation, participations: list[Participation]
+) -> dict[str, Any]:
+    """What ``orders/_investigation_orders.html`` shows: the orders the user may see, and may they draft one.
+
+    One query (the orders with their authorities and next due dates); whether the
+    user may draft is read from the participations the page already fetched.
+    """
+    user: User = context["request"].user
+    return {
+        "investigation": investigation,
+        "orders": investigation_orders(user, investigation),
+        "can_draft": can_draft_order(user, investigation, participations),
+    }
+
+
+@register.filter
+def due_badge(state: DueState | None) -> SafeString | str:
+    """Days left or late as a badge whose text says it (colour is only a second signal)."""
+    return "" if state is None else tables.due_badge(state)
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return _ORDER_STATUS_CLASSES.get(status, "text-bg-light border")
+
+
+@register.filter
+def rule_text(rule: Any) -> str:
+    """A deadline rule in words: "60 business days from the day of issue"."""
+    if not isinstance(rule, dict):
+        return ""
+    kind = rule.get("rule")
+    start = _("the day of service") if rule.get("from") == "served_on" else _("the day of issue")
+    if kind == "fixed":
+        return _("Fixed date written in the order: %(date)s") % {"date": rule.get("date")}
+    if kind == "immediate":
+        return _("Immediately: on %(start)s") % {"start": start}
+    if kind == "calendar_days":
+        days = int(rule.get("days", 0))
+        return ngettext("%(n)d calendar day from %(start)s", "%(n)d calendar days from %(start)s", days) % {
+            "n": days,
+            "start": start,
+        }
+    if kind == "business_days":
+        days = int(rule.get("days", 0))
+        return ngettext("%(n)d business day from %(start)s", "%(n)d business days from %(start)s", days) % {
+            "n": days,
+            "start": start,
+        }
+    if kind == "months":
+        months = int(rule.get("months", 0))
+        return ngettext("%(n)d month from %(start)s", "%(n)d months from %(start)s", months) % {
+            "n": months,
+            "start": start,
+        }
+    return str(kind)
+
+
+@register.filter
+def revision_change_label(key: str) -> str:
+    """``"term 2 text_fr"`` (how ``order_revise`` names a change) in words."""
+    parts = key.split()
+    if len(parts) == 3 and parts[0] == "term":
+        language = _("French") if parts[2] == "text_fr" else _("English")
+        return _("Term %(n)s (%(language)s)") % {"n": parts[1], "language": language}
+    if key == "served_on":
+        return _("Served on")
+    return key
