@@ -7,6 +7,7 @@ with history use SimpleHistoryAdmin so that admin edits join the audit trail.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -32,8 +33,13 @@ class TermInline(admin.StackedInline):
     fields = ["number", "text", "text_fr", "qualifier", "daily_penalty", "penalty_currency"]
 
 
+# Links typed without a scheme are https (Django 6's default; silences its deprecation warning).
+URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class ProceedingInline(admin.TabularInline):
     model = CourtProceeding
+    formfield_overrides = URL_HTTPS
     extra = 0
     fields = ["kind", "court", "file_number", "filed_on", "decided_on", "outcome", "citation"]
 
@@ -103,6 +109,7 @@ class ComplianceSubmissionAdmin(SimpleHistoryAdmin):
 
 @admin.register(CourtProceeding)
 class CourtProceedingAdmin(SimpleHistoryAdmin):
+    formfield_overrides = URL_HTTPS
     list_display = ["order", "kind", "court", "file_number", "filed_on", "outcome", "decided_on", "citation"]
     list_filter = ["kind", "outcome", "order__authority"]
     search_fields = ["order__number", "court", "file_number", "citation"]

@@ -488,7 +488,9 @@ def submission_assess(
     assessed_on: date | None = None,
 ) -> ComplianceSubmission:
     """Record staff's assessment; a sufficient one for a term marks its deadline met on the day received."""
-    submission = ComplianceSubmission.objects.select_for_update(of=("self",)).select_related("term").get(pk=submission.pk)
+    submission = (
+        ComplianceSubmission.objects.select_for_update(of=("self",)).select_related("term").get(pk=submission.pk)
+    )
     submission.assessment = assessment
     submission.assessment_note = note
     submission.assessed_on = assessed_on or timezone.localdate()
