@@ -6,6 +6,8 @@ with history use SimpleHistoryAdmin so that admin edits join the audit trail.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
@@ -34,7 +36,7 @@ class TermInline(admin.StackedInline):
 
 
 # Links typed without a scheme are https (Django 6's default; silences its deprecation warning).
-URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+URL_HTTPS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ProceedingInline(admin.TabularInline):
