@@ -349,8 +349,9 @@ def resume_after_stay(*, due_on: date, stayed_on: date, lifted_on: date, cal: Ca
         f"Stayed on {stayed_on.isoformat()} with {days_left} calendar days left; lifted on {lifted_on.isoformat()}"
         f" → {target.isoformat()}"
     )
-    if skipped:
-        text += f", rolled forward over {_skipped_text(tuple(skipped), weekends=True)} in the {cal.name} calendar"
+    if not skipped:
+        return new_due, text + ", a business day."
+    text += f", rolled forward over {_skipped_text(tuple(skipped), weekends=True)} in the {cal.name} calendar"
     return new_due, text + f" → {new_due.isoformat()}."
 
 

@@ -561,7 +561,8 @@ def proceeding_grant_stay(
     proceeding.stay_granted_to = stay_to
     _save(proceeding, actor=actor, reason="stay granted", update_fields=["stay_granted_from", "stay_granted_to"])
     order = proceeding.order
-    for deadline in Deadline.objects.filter(term__order=order, status__in=["open", "extended"]):
+    # A deadline still waiting for its start date (served_on) has no clock to pause.
+    for deadline in Deadline.objects.filter(term__order=order, status__in=["open", "extended"], due_on__isnull=False):
         deadline_stay(
             actor=actor,
             deadline=deadline,

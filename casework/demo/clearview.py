@@ -332,7 +332,7 @@ CLEARVIEW_JOINT = CaseSpec(
         ),
         EventSpec(
             date(2021, 2, 2),
-            Kind.RESPONDENT_ACTION,
+            Kind.REPORT_ISSUED,
             "The commissioners recommend that Clearview (1) stop offering its service in Canada, (2) stop "
             "collecting, using and disclosing images and biometric facial arrays of individuals in Canada, and "
             "(3) delete those already collected. Clearview, which had already left Canada, rejects the rest.",

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
+from casework.demo.calendars import load_federal_holidays
 from casework.models import Authority, Jurisdiction, Statute
 
 CANADIAN_PROVINCES_AND_TERRITORIES = (
@@ -942,7 +943,11 @@ def _sync(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
 
 @transaction.atomic
 def load_reference_data() -> None:
-    """Create or update the jurisdictions, then the authorities, then the statutes and who enforces them."""
+    """Create or update the jurisdictions, then the authorities, then the statutes and who enforces them.
+
+    Last, the federal calendar gets the Interpretation Act holidays the holidays
+    package lacks (``casework.demo.calendars``).
+    """
     jurisdictions: dict[str, Jurisdiction] = {}
     # Parents come first in JURISDICTIONS, so their primary keys are known here.
     for j in JURISDICTIONS:
@@ -1001,3 +1006,5 @@ def load_reference_data() -> None:
         wanted = {authorities[code].pk for code in s.enforced_by}
         if set(statute.enforced_by.values_list("pk", flat=True)) != wanted:
             statute.enforced_by.set(wanted)
+
+    load_federal_holidays()

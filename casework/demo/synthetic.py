@@ -10,10 +10,10 @@ Everything goes through ``casework.services`` except the events, which are the
 bulk of the rows: they are validated one by one and then inserted together, with
 their history rows, by ``bulk_create_with_history``.
 
-Orders and deadlines (the ``orders`` app) are not generated yet. When they are, they
-belong after the findings of an investigation whose stage is ``orders`` or
-``judicial_review`` and whose lead authority can issue orders, drawing their dates
-from the same per-investigation generator so that the data stays reproducible.
+Their orders and deadlines are made by ``orders.demo.load_synthetic_orders`` (``casework``
+never imports ``orders``), which ``seed_demo`` calls after this loader: 0–3 fictional
+orders in an investigation whose findings are out and in which an authority with
+order-making power takes part, from a generator seeded per investigation as here.
 """
 
 from __future__ import annotations
@@ -353,9 +353,6 @@ def _create_one(number: int, seed: int, ref: _Reference, today: date) -> None:
                 response=response,
                 responded_on=responded_on,
             )
-
-    # (Orders and deadlines for the "orders" and "judicial_review" stages belong here,
-    # once the orders app has its services: see the module docstring.)
 
     if stage == InvestigationStage.CLOSED:
         services.investigation_update(

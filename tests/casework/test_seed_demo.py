@@ -1,6 +1,8 @@
 """``manage.py seed_demo``: reference data, the Clearview AI case, demo users, synthetic data.
 
-The command is driven through ``call_command``, as an operator would run it.
+The command is driven through ``call_command``, as an operator would run it. It
+lives in the ``orders`` app (it loads the orders too); its orders and the federal
+calendar are tested in tests/orders/test_demo_orders.py.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.test import Client
 from casework.demo.reference import CANADIAN_PROVINCES_AND_TERRITORIES
 from casework.demo.synthetic import REFERENCE_PREFIX, load_synthetic
 from casework.models import Authority, Investigation, Jurisdiction, User
+from orders.models import Order
 
 pytestmark = pytest.mark.django_db
 
@@ -87,16 +90,21 @@ def synthetic_digest() -> str:
 
 
 def test_it_changes_nothing_when_run_twice() -> None:
-    seed("--synthetic", "5")
+    seed("--synthetic", "30")
     before = database_digest()
     counts = {label: apps.get_model(label)._default_manager.count() for label in before}
 
-    seed("--synthetic", "5")
+    seed("--synthetic", "30")
 
     assert {label: apps.get_model(label)._default_manager.count() for label in before} == counts
     assert database_digest() == before
-    # The digest covers the history tables too: make sure they are really in it.
+    # The digest covers the history tables too: make sure they are really in it, and that there were
+    # orders (the Clearview ones and synthetic ones) and federal holidays to cover.
     assert "casework.HistoricalAuthority" in before and "casework.HistoricalEvent" in before
+    assert "orders.HistoricalDeadline" in before and "casework.HistoricalHolidayAdjustment" in before
+    for label in ("orders.Order", "orders.Deadline", "orders.CourtProceeding", "casework.HolidayAdjustment"):
+        assert counts[label] > 0, label
+    assert Order.objects.filter(number__startswith="SYN-").exists()
 
 
 def test_it_loads_the_clearview_joint_investigation() -> None:
@@ -237,6 +245,8 @@ def test_it_makes_the_same_synthetic_data_from_the_same_seed() -> None:
     seed("--synthetic", "20")
     first = synthetic_digest()
 
+    # Their orders first: an investigation with orders cannot be deleted.
+    Order.objects.filter(investigation__reference__startswith=REFERENCE_PREFIX).delete()
     Investigation.objects.filter(reference__startswith=REFERENCE_PREFIX).delete()
     assert load_synthetic(20) == 20
 

@@ -164,6 +164,7 @@ def test_it_resumes_a_stay_with_the_days_that_were_left() -> None:
     )
     assert new_due == date(2022, 7, 6)
     assert "35 calendar days left" in text
+    assert text.endswith("lifted on 2022-06-01 → 2022-07-06, a business day.")
     # lifted so that the target is Canada Day 2026 (Wednesday) → Thursday 2 July
     new_due, text = resume_after_stay(
         due_on=date(2026, 3, 11), stayed_on=date(2026, 3, 1), lifted_on=date(2026, 6, 21), cal=QUEBEC

@@ -252,3 +252,21 @@ def test_the_recompute_command_reports_and_records_moves(bc_order: Order, ref: R
     assert "OIPC-BC P21-08 term 2: 2022-03-11 → 2022-03-14" in out.getvalue()
     deadline = Deadline.objects.get(term__order=bc_order, term__number=2)
     assert deadline.history.first().history_change_reason == "recomputed: 2022-03-11 → 2022-03-14"
+
+
+def test_a_court_stay_leaves_a_deadline_waiting_for_service_alone(ref: Ref, joint_investigation: Investigation) -> None:
+    order = order_draft(
+        actor=None, investigation=joint_investigation, authority=ref.oipc_bc, number="P5", legal_basis="-"
+    )
+    term_add(actor=None, order=order, text="Stop.", deadline_rule={"rule": "fixed", "date": "2022-02-01"})
+    term_add(
+        actor=None,
+        order=order,
+        text="Delete.",
+        deadline_rule={"rule": "calendar_days", "days": 50, "from": "served_on"},
+    )
+    order_issue(actor=None, order=order, issued_on=date(2021, 12, 7))
+    proceeding = proceeding_record(actor=None, order=order, court="Court of King's Bench of Alberta")
+    proceeding_grant_stay(actor=None, proceeding=proceeding, stay_from=date(2022, 1, 10))
+    statuses = dict(Deadline.objects.filter(term__order=order).values_list("term__number", "status"))
+    assert statuses == {1: "stayed", 2: "open"}

@@ -1,8 +1,13 @@
-"""``manage.py seed_demo [--synthetic N]``: reference data, the Clearview AI case and the demo users.
+"""``manage.py seed_demo [--synthetic N]``: reference data, the Clearview AI case, demo users and orders.
+
+It lives in ``orders`` because it loads both apps' demo data, and ``casework``
+never imports ``orders``: first the ``casework.demo`` loaders (reference data
+with the federal holidays, users, the cases, the synthetic investigations),
+then ``orders.demo`` (the Clearview orders and the synthetic orders).
 
 Everything runs in one transaction, and running it again changes nothing (no new
 rows, no changed rows, history included). ``--synthetic N`` also makes sure the
-fictional investigations SYN-000001 … SYN-N exist.
+fictional investigations SYN-000001 … SYN-N exist, with their fictional orders.
 """
 
 from __future__ import annotations
@@ -17,16 +22,29 @@ from django.utils.translation import gettext as _
 
 from casework.demo.clearview import load_clearview
 from casework.demo.reference import load_reference_data
-from casework.demo.synthetic import REFERENCE_PREFIX, load_synthetic
+from casework.demo.synthetic import DEFAULT_SEED, REFERENCE_PREFIX, load_synthetic
 from casework.demo.users import load_demo_users
-from casework.models import Authority, Event, Finding, Investigation, Jurisdiction, Recommendation, Statute, User
+from casework.models import (
+    Authority,
+    Event,
+    Finding,
+    HolidayAdjustment,
+    Investigation,
+    Jurisdiction,
+    Recommendation,
+    Statute,
+    User,
+)
+from orders.demo import SYNTHETIC_PREFIX, load_clearview_orders, load_synthetic_orders
+from orders.models import Deadline, Order, Term
 
 
 class Command(BaseCommand):
     # Plain strings: argparse cannot format lazy translations, and Django runs commands untranslated.
     help = (
-        "Load the reference data (jurisdictions, authorities, statutes), the Clearview AI case and the demo users; "
-        "with --synthetic N, also N fictional investigations. Safe to run again."
+        "Load the reference data (jurisdictions, authorities, statutes, federal holidays), the Clearview AI case "
+        "with its orders and the demo users; with --synthetic N, also N fictional investigations with fictional "
+        "orders. Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,7 +53,7 @@ class Command(BaseCommand):
             type=int,
             default=0,
             metavar="N",
-            help="Also make sure the fictional investigations SYN-000001 to SYN-N exist.",
+            help="Also make sure the fictional investigations SYN-000001 to SYN-N exist, with their orders.",
         )
 
     def handle(self, *args: Any, synthetic: int, **options: Any) -> None:
@@ -44,15 +62,19 @@ class Command(BaseCommand):
         started = time.monotonic()
         password: str = settings.DEMO_PASSWORD
         with transaction.atomic():
-            # Users before the cases: the cases assign the demo investigators.
+            # Users before the cases: the cases assign the demo investigators. The
+            # investigations before their orders, which the orders app adds.
             load_reference_data()
             users = load_demo_users(password)
             load_clearview()
-            created = load_synthetic(synthetic)
+            created = load_synthetic(synthetic, seed=DEFAULT_SEED)
+            load_clearview_orders()
+            orders_created = load_synthetic_orders(synthetic, seed=DEFAULT_SEED)
         elapsed = time.monotonic() - started
 
         counts = [
             (_("jurisdictions"), Jurisdiction.objects.count()),
+            (_("holiday adjustments"), HolidayAdjustment.objects.count()),
             (_("authorities"), Authority.objects.count()),
             (_("statutes"), Statute.objects.count()),
             (_("investigations"), Investigation.objects.count()),
@@ -60,11 +82,18 @@ class Command(BaseCommand):
             (_("events"), Event.objects.count()),
             (_("findings"), Finding.objects.count()),
             (_("recommendations"), Recommendation.objects.count()),
+            (_("orders"), Order.objects.count()),
+            (_("of which synthetic"), Order.objects.filter(number__startswith=SYNTHETIC_PREFIX).count()),
+            (_("terms"), Term.objects.count()),
+            (_("deadlines"), Deadline.objects.count()),
             (_("users"), User.objects.count()),
         ]
         self.stdout.write(self.style.SUCCESS(_("Demo data loaded in %(seconds).1f s.") % {"seconds": elapsed}))
         if synthetic:
-            self.stdout.write(_("Synthetic investigations created this run: %(n)d") % {"n": created})
+            self.stdout.write(
+                _("Synthetic investigations created this run: %(n)d, orders: %(orders)d")
+                % {"n": created, "orders": orders_created}
+            )
         for label, count in counts:
             self.stdout.write(f"  {label:<20} {count:>7}")
         self.stdout.write("")
