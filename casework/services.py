@@ -33,7 +33,7 @@ from casework.models import (
 M = TypeVar("M", bound=models.Model)
 
 
-def _save(obj: M, *, actor: User | None, reason: str, update_fields: Sequence[str] | None = None) -> M:
+def save_recorded(obj: M, *, actor: User | None, reason: str, update_fields: Sequence[str] | None = None) -> M:
     """Validate and save one row, recording ``actor`` and ``reason`` on its history row."""
     obj.full_clean()
     obj._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
@@ -45,7 +45,9 @@ def _save(obj: M, *, actor: User | None, reason: str, update_fields: Sequence[st
     return obj
 
 
-def _set_m2m(obj: models.Model, field: str, values: Iterable[models.Model], *, actor: User | None, reason: str) -> None:
+def set_m2m_recorded(
+    obj: models.Model, field: str, values: Iterable[models.Model], *, actor: User | None, reason: str
+) -> None:
     """Replace a many-to-many set; simple_history records the change against ``actor``."""
     obj._history_user = actor  # type: ignore[attr-defined]
     obj._change_reason = reason  # type: ignore[attr-defined]
@@ -64,7 +66,7 @@ def organization_get_or_create(
     if existing is not None:
         return existing
     with transaction.atomic():
-        return _save(
+        return save_recorded(
             Organization(name=name, country=country, kind=kind, website=website),
             actor=actor,
             reason="organization created",
@@ -100,7 +102,7 @@ def investigation_open(
     """
     if not respondents:
         raise ValidationError({"respondents": _("Name at least one respondent.")})
-    investigation = _save(
+    investigation = save_recorded(
         Investigation(
             reference=reference.strip(),
             title=title.strip(),
@@ -113,7 +115,7 @@ def investigation_open(
         actor=actor,
         reason="investigation opened",
     )
-    _set_m2m(investigation, "respondents", respondents, actor=actor, reason="respondents recorded")
+    set_m2m_recorded(investigation, "respondents", respondents, actor=actor, reason="respondents recorded")
     participation_add(
         actor=actor,
         investigation=investigation,
@@ -124,7 +126,7 @@ def investigation_open(
         joined_on=lead_joined_on,
     )
     if assign_actor and actor is not None and actor.authority_id is not None:
-        _set_m2m(investigation, "assignees", [actor], actor=actor, reason="assigned on opening")
+        set_m2m_recorded(investigation, "assignees", [actor], actor=actor, reason="assigned on opening")
     return investigation
 
 
@@ -154,7 +156,9 @@ def investigation_update(*, actor: User | None, investigation: Investigation, **
     for field in changed:
         setattr(investigation, field, changes[field])
     try:
-        return _save(investigation, actor=actor, reason="investigation updated", update_fields=[*changed, "updated_at"])
+        return save_recorded(
+            investigation, actor=actor, reason="investigation updated", update_fields=[*changed, "updated_at"]
+        )
     except ValidationError:
         # A refused edit leaves the caller's object as it was in the database.
         for field, value in before.items():
@@ -168,7 +172,7 @@ def investigation_set_respondents(
 ) -> None:
     if not respondents:
         raise ValidationError({"respondents": _("Name at least one respondent.")})
-    _set_m2m(investigation, "respondents", respondents, actor=actor, reason="respondents changed")
+    set_m2m_recorded(investigation, "respondents", respondents, actor=actor, reason="respondents changed")
 
 
 @transaction.atomic
@@ -183,7 +187,7 @@ def investigation_set_assignees(*, actor: User | None, investigation: Investigat
                 % {"users": ", ".join(outsiders)}
             }
         )
-    _set_m2m(investigation, "assignees", assignees, actor=actor, reason="assignees changed")
+    set_m2m_recorded(investigation, "assignees", assignees, actor=actor, reason="assignees changed")
 
 
 @transaction.atomic
@@ -208,7 +212,7 @@ def participation_add(
     if role == Participation.Role.LEAD and investigation.participations.filter(role=Participation.Role.LEAD).exists():
         raise ValidationError({"role": _("This investigation already has a lead authority.")})
     _check_statutes_enforced(authority, statutes)
-    participation = _save(
+    participation = save_recorded(
         Participation(
             investigation=investigation, authority=authority, role=role, file_number=file_number, joined_on=joined_on
         ),
@@ -216,7 +220,7 @@ def participation_add(
         reason="participant added",
     )
     if statutes:
-        _set_m2m(participation, "statutes", statutes, actor=actor, reason="statutes recorded")
+        set_m2m_recorded(participation, "statutes", statutes, actor=actor, reason="statutes recorded")
     return participation
 
 
@@ -248,7 +252,7 @@ def event_add(
     verified: bool = True,
     note: str = "",
 ) -> Event:
-    return _save(
+    return save_recorded(
         Event(
             investigation=investigation,
             date=date,
@@ -294,7 +298,7 @@ def finding_record(
                 % {"authority": authority.code, "statute": statute.code}
             }
         )
-    return _save(
+    return save_recorded(
         Finding(
             participation=participation,
             statute=statute,
@@ -328,7 +332,7 @@ def recommendation_add(
     # Lock the investigation row so that two people adding at once get distinct numbers.
     Investigation.objects.select_for_update().filter(pk=investigation.pk).first()
     last = investigation.recommendations.aggregate(last=Max("number"))["last"] or 0
-    recommendation = _save(
+    recommendation = save_recorded(
         Recommendation(
             investigation=investigation,
             number=last + 1,
@@ -342,7 +346,7 @@ def recommendation_add(
         reason="recommendation added",
     )
     if findings:
-        _set_m2m(recommendation, "findings", findings, actor=actor, reason="findings linked")
+        set_m2m_recorded(recommendation, "findings", findings, actor=actor, reason="findings linked")
     return recommendation
 
 
@@ -360,7 +364,7 @@ def recommendation_respond(
     recommendation.response = response
     recommendation.responded_on = responded_on
     recommendation.response_text = response_text
-    return _save(
+    return save_recorded(
         recommendation,
         actor=actor,
         reason="answer recorded",
@@ -398,7 +402,7 @@ def investigation_link(
         | Q(from_investigation=from_investigation, to_investigation=to_investigation)
     ).exists():
         raise ValidationError({"to_investigation": _("These investigations are already linked.")})
-    return _save(
+    return save_recorded(
         InvestigationLink(
             from_investigation=from_investigation, to_investigation=to_investigation, kind=kind, note=note
         ),

@@ -808,8 +808,8 @@ def _plan_case(case: _Case, stage: str, seed: int, today: date, calendars: Mappi
 # next is replayed. The first part is most of the rows and most of the time, and
 # is the same for every order: ``_create_in_bulk`` makes it with a few queries,
 # step for step as ``order_draft``, ``term_add`` and ``order_issue`` would (the
-# due dates and explanations by the services' own ``_compute`` and
-# ``_apply_computation``, a history row for each step with the services' change
+# due dates and explanations by the services' own ``deadline_compute`` and
+# ``deadline_apply_computation``, a history row for each step with the services' change
 # reason). ``_create_through_services`` calls the services themselves;
 # tests/orders/test_demo_orders.py checks that both give the same rows and the
 # same history. What happened next, which differs from order to order, always
@@ -884,7 +884,7 @@ def _create_in_bulk(items: Sequence[tuple[_OrderPlan, Investigation]]) -> list[t
         deadlines.append([])
         for t, term in zip(plan.terms, order_terms, strict=True):
             deadline = Deadline(term=term, rule=parse_rule(t.rule).as_dict())
-            services._apply_computation(deadline, services._compute(order, deadline.rule))
+            services.deadline_apply_computation(deadline, services.deadline_compute(order, deadline.rule))
             deadline.original_due_on = deadline.due_on
             deadline.full_clean(exclude=["term"], validate_unique=False, validate_constraints=False)
             deadlines[-1].append(deadline)
@@ -908,7 +908,7 @@ def _create_in_bulk(items: Sequence[tuple[_OrderPlan, Investigation]]) -> list[t
         issued.append(order)
         # order_issue recomputes its deadlines in the order of their preview dates.
         for deadline in sorted(order_deadlines, key=lambda d: (d.due_on is None, d.due_on or date.min, d.pk)):
-            services._apply_computation(deadline, services._compute(order, deadline.rule))
+            services.deadline_apply_computation(deadline, services.deadline_compute(order, deadline.rule))
             deadline.original_due_on = deadline.due_on
             deadline.updated_at = now
             recomputed.append(deadline)

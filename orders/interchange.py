@@ -44,7 +44,7 @@ from casework.interchange import (
     type_error,
 )
 from casework.models import Authority, Investigation, User
-from casework.services import _save
+from casework.services import save_recorded
 from orders import services
 from orders.deadlines import Rule, RuleError, parse_rule
 from orders.models import (
@@ -630,7 +630,7 @@ def _write_order(plan: OrderPlan, investigation: Investigation, actor: User | No
     for step in plan.revisions:
         with service_errors(step.path):
             revision = OrderRevision(order=order, made_by=actor, **step.values)
-            _save(revision, actor=actor, reason="imported")
+            save_recorded(revision, actor=actor, reason="imported")
 
     order.refresh_from_db()  # as the services above left it
     with service_errors(plan.path):
@@ -658,7 +658,7 @@ def _replay(change: _Change, deadline: Deadline, proceedings: list[CourtProceedi
 def _restore(obj: M, *, actor: User | None, values: dict[str, Any], also: Sequence[str] = ()) -> M:
     """Set fields the services have no call for, because they record what already happened.
 
-    Validated and saved through ``casework.services._save`` like any service
+    Validated and saved through ``casework.services.save_recorded`` like any service
     write, so the history has the change with the reason "imported".
     """
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
@@ -666,7 +666,7 @@ def _restore(obj: M, *, actor: User | None, values: dict[str, Any], also: Sequen
         return obj
     for name in changed:
         setattr(obj, name, values[name])
-    return _save(obj, actor=actor, reason="imported", update_fields=[*changed, *also])
+    return save_recorded(obj, actor=actor, reason="imported", update_fields=[*changed, *also])
 
 
 # --- Export ------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.models import Authority, Investigation, User
-from casework.services import _save, _set_m2m
+from casework.services import save_recorded, set_m2m_recorded
 from orders.calendars import calendar_for
 from orders.deadlines import Computation, RuleError, compute_due, local_today, parse_rule, resume_after_stay
 from orders.models import (
@@ -76,7 +76,7 @@ def order_draft(
         raise ValidationError(
             {"authority": _("%(authority)s does not take part in this investigation.") % {"authority": authority.code}}
         )
-    order = _save(
+    order = save_recorded(
         Order(
             investigation=investigation,
             authority=authority,
@@ -92,7 +92,7 @@ def order_draft(
         reason="order drafted",
     )
     if actor is not None and actor.authority_id == authority.pk:
-        _set_m2m(order, "assignees", [actor], actor=actor, reason="assigned on drafting")
+        set_m2m_recorded(order, "assignees", [actor], actor=actor, reason="assigned on drafting")
     return order
 
 
@@ -122,7 +122,7 @@ def order_update_draft(*, actor: User | None, order: Order, **changes: Any) -> O
     for field in changed:
         setattr(order, field, changes[field])
     if changed:
-        _save(order, actor=actor, reason="draft updated", update_fields=[*changed, "updated_at"])
+        save_recorded(order, actor=actor, reason="draft updated", update_fields=[*changed, "updated_at"])
     return order
 
 
@@ -145,7 +145,7 @@ def term_add(
     order = _order_for_update(order)
     _check_draft(order)
     last = order.terms.aggregate(last=Max("number"))["last"] or 0
-    term = _save(
+    term = save_recorded(
         Term(
             order=order,
             number=last + 1,
@@ -159,9 +159,9 @@ def term_add(
         reason="term added",
     )
     deadline = Deadline(term=term, rule=rule.as_dict(), verified=verified, note=note)
-    _apply_computation(deadline, _compute(order, deadline.rule))
+    deadline_apply_computation(deadline, deadline_compute(order, deadline.rule))
     deadline.original_due_on = deadline.due_on
-    _save(deadline, actor=actor, reason="deadline set")
+    save_recorded(deadline, actor=actor, reason="deadline set")
     return term
 
 
@@ -172,7 +172,7 @@ def _parse_rule_or_error(data: Mapping[str, Any]) -> Any:
         raise ValidationError({"deadline_rule": f"{exc.field}: {exc.message}"}) from None
 
 
-def _compute(order: Order, rule_data: Mapping[str, Any]) -> Computation | None:
+def deadline_compute(order: Order, rule_data: Mapping[str, Any]) -> Computation | None:
     """The computation for a rule of ``order``; None while its start date is not known yet.
 
     A draft has no issue date: relative rules are previewed from today, and
@@ -188,7 +188,7 @@ def _compute(order: Order, rule_data: Mapping[str, Any]) -> Computation | None:
     )
 
 
-def _apply_computation(deadline: Deadline, computation: Computation | None) -> None:
+def deadline_apply_computation(deadline: Deadline, computation: Computation | None) -> None:
     if computation is None:
         deadline.due_on = None
         deadline.explanation = _("Counts from the day the order is served, which is not recorded yet.")
@@ -201,7 +201,7 @@ def _apply_computation(deadline: Deadline, computation: Computation | None) -> N
 
 def deadline_preview(*, order: Order, deadline_rule: Mapping[str, Any]) -> Computation | None:
     """What a rule would give for this order, without saving (the draft page shows it)."""
-    return _compute(order, _parse_rule_or_error(deadline_rule).as_dict())
+    return deadline_compute(order, _parse_rule_or_error(deadline_rule).as_dict())
 
 
 def bilingual_gaps(order: Order) -> list[str]:
@@ -238,11 +238,13 @@ def order_issue(*, actor: User | None, order: Order, issued_on: date, served_on:
     order.issued_on = issued_on
     order.served_on = served_on
     order.status = OrderStatus.ISSUED
-    _save(order, actor=actor, reason="order issued", update_fields=["issued_on", "served_on", "status", "updated_at"])
+    save_recorded(
+        order, actor=actor, reason="order issued", update_fields=["issued_on", "served_on", "status", "updated_at"]
+    )
     for deadline in Deadline.objects.filter(term__order=order).select_related("term"):
-        _apply_computation(deadline, _compute(order, deadline.rule))
+        deadline_apply_computation(deadline, deadline_compute(order, deadline.rule))
         deadline.original_due_on = deadline.due_on
-        _save(deadline, actor=actor, reason="computed on issue")
+        save_recorded(deadline, actor=actor, reason="computed on issue")
     return order
 
 
@@ -256,7 +258,7 @@ def order_record_service(*, actor: User | None, order: Order, served_on: date) -
         raise ValidationError({"served_on": _("An order cannot be served before it is issued.")})
     before = order.served_on
     order.served_on = served_on
-    _save(order, actor=actor, reason="service recorded", update_fields=["served_on", "updated_at"])
+    save_recorded(order, actor=actor, reason="service recorded", update_fields=["served_on", "updated_at"])
     if before is not None and before != served_on:
         OrderRevision.objects.create(
             order=order,
@@ -268,9 +270,9 @@ def order_record_service(*, actor: User | None, order: Order, served_on: date) -
         )
     for deadline in Deadline.objects.filter(term__order=order, status__in=["open", "extended"]).select_related("term"):
         if parse_rule(deadline.rule).start == "served_on" and not deadline.extensions.exists():
-            _apply_computation(deadline, _compute(order, deadline.rule))
+            deadline_apply_computation(deadline, deadline_compute(order, deadline.rule))
             deadline.original_due_on = deadline.original_due_on or deadline.due_on
-            _save(deadline, actor=actor, reason="computed from service")
+            save_recorded(deadline, actor=actor, reason="computed from service")
     return order
 
 
@@ -295,7 +297,9 @@ def order_set_status(*, actor: User | None, order: Order, status: str, reason: s
             }
         )
     order.status = status
-    return _save(order, actor=actor, reason=reason or f"status → {status}", update_fields=["status", "updated_at"])
+    return save_recorded(
+        order, actor=actor, reason=reason or f"status → {status}", update_fields=["status", "updated_at"]
+    )
 
 
 @transaction.atomic
@@ -324,7 +328,7 @@ def order_revise(
             if field in texts and texts[field] != getattr(term, field):
                 changes[f"term {number} {field}"] = [getattr(term, field), texts[field]]
                 setattr(term, field, texts[field])
-        _save(term, actor=actor, reason=f"{kind}: {reason}", update_fields=["text", "text_fr"])
+        save_recorded(term, actor=actor, reason=f"{kind}: {reason}", update_fields=["text", "text_fr"])
     if not changes:
         raise ValidationError(_("Nothing changed."))
     revision = OrderRevision(order=order, kind=kind, made_on=made_on, reason=reason, changes=changes, made_by=actor)
@@ -366,9 +370,9 @@ def deadline_stay(
         proceeding=proceeding,
         recorded_by=actor,
     )
-    _save(stay, actor=actor, reason="stay recorded")
+    save_recorded(stay, actor=actor, reason="stay recorded")
     deadline.status = DeadlineStatus.STAYED
-    _save(deadline, actor=actor, reason="stayed", update_fields=["status", "updated_at"])
+    save_recorded(deadline, actor=actor, reason="stayed", update_fields=["status", "updated_at"])
     return stay
 
 
@@ -386,12 +390,12 @@ def deadline_stay_lift(*, actor: User | None, deadline: Deadline, lifted_on: dat
         due_on=stay.due_on_before, stayed_on=stay.started_on, lifted_on=lifted_on, cal=cal
     )
     stay.lifted_on = lifted_on
-    _save(stay, actor=actor, reason="stay lifted", update_fields=["lifted_on"])
+    save_recorded(stay, actor=actor, reason="stay lifted", update_fields=["lifted_on"])
     deadline.due_on = new_due
     deadline.status = DeadlineStatus.EXTENDED if deadline.extensions.exists() else DeadlineStatus.OPEN
     deadline.explanation = f"{deadline.explanation}\n{text}".strip()
     deadline.steps = {**deadline.steps, "stays": [*deadline.steps.get("stays", []), text]}
-    return _save(
+    return save_recorded(
         deadline,
         actor=actor,
         reason="stay lifted",
@@ -417,7 +421,7 @@ def deadline_extend(
         )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the deadline is extended.")})
-    extension = _save(
+    extension = save_recorded(
         Extension(
             deadline=deadline,
             granted_on=granted_on or timezone.localdate(),
@@ -433,7 +437,9 @@ def deadline_extend(
     deadline.due_on = new_due_on
     deadline.status = DeadlineStatus.EXTENDED
     deadline.explanation = f"{deadline.explanation}\n{note}".strip()
-    _save(deadline, actor=actor, reason="extended", update_fields=["due_on", "status", "explanation", "updated_at"])
+    save_recorded(
+        deadline, actor=actor, reason="extended", update_fields=["due_on", "status", "explanation", "updated_at"]
+    )
     return extension
 
 
@@ -451,7 +457,7 @@ def deadline_close(
     deadline.met_on = (on or timezone.localdate()) if status == "met" else None
     if reason:
         deadline.note = reason[:500]
-    return _save(
+    return save_recorded(
         deadline,
         actor=actor,
         reason=reason or f"deadline {status}",
@@ -471,7 +477,7 @@ def submission_record(
         raise ValidationError(_("A draft order cannot receive compliance submissions."))
     if term is not None and term.order_id != order.pk:
         raise ValidationError({"term": _("That term belongs to another order.")})
-    return _save(
+    return save_recorded(
         ComplianceSubmission(order=order, term=term, received_on=received_on, summary=summary),
         actor=actor,
         reason="submission received",
@@ -495,7 +501,7 @@ def submission_assess(
     submission.assessment_note = note
     submission.assessed_on = assessed_on or timezone.localdate()
     submission.assessed_by = actor
-    _save(
+    save_recorded(
         submission,
         actor=actor,
         reason="submission assessed",
@@ -526,7 +532,7 @@ def proceeding_record(
     order = _order_for_update(order)
     if order.status == OrderStatus.DRAFT:
         raise ValidationError(_("A draft order cannot be challenged in court."))
-    proceeding = _save(
+    proceeding = save_recorded(
         CourtProceeding(
             order=order,
             kind=kind,
@@ -559,7 +565,9 @@ def proceeding_grant_stay(
     proceeding = CourtProceeding.objects.select_for_update().get(pk=proceeding.pk)
     proceeding.stay_granted_from = stay_from
     proceeding.stay_granted_to = stay_to
-    _save(proceeding, actor=actor, reason="stay granted", update_fields=["stay_granted_from", "stay_granted_to"])
+    save_recorded(
+        proceeding, actor=actor, reason="stay granted", update_fields=["stay_granted_from", "stay_granted_to"]
+    )
     order = proceeding.order
     # A deadline still waiting for its start date (served_on) has no clock to pause.
     for deadline in Deadline.objects.filter(term__order=order, status__in=["open", "extended"], due_on__isnull=False):
@@ -587,7 +595,9 @@ def proceeding_decide(
     proceeding.decided_on = decided_on
     if citation:
         proceeding.citation = citation
-    _save(proceeding, actor=actor, reason="decision recorded", update_fields=["outcome", "decided_on", "citation"])
+    save_recorded(
+        proceeding, actor=actor, reason="decision recorded", update_fields=["outcome", "decided_on", "citation"]
+    )
     order = proceeding.order
     for stay in Stay.objects.filter(proceeding=proceeding, lifted_on__isnull=True).select_related("deadline"):
         deadline_stay_lift(actor=actor, deadline=stay.deadline, lifted_on=max(decided_on, stay.started_on))
@@ -618,9 +628,9 @@ def deadlines_recompute(
         if order.issued_on is None:
             continue
         before = deadline.due_on
-        _apply_computation(deadline, _compute(order, deadline.rule))
+        deadline_apply_computation(deadline, deadline_compute(order, deadline.rule))
         if deadline.due_on != before:
-            _save(
+            save_recorded(
                 deadline,
                 actor=actor,
                 reason=f"recomputed: {before} → {deadline.due_on}",

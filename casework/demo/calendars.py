@@ -30,7 +30,7 @@ import holidays
 from django.db import transaction
 
 from casework.models import HolidayAdjustment, Jurisdiction
-from casework.services import _save
+from casework.services import save_recorded
 
 FEDERAL_JURISDICTION = "CA"
 INTERPRETATION_ACT = "Interpretation Act, R.S.C. 1985, c. I-21, s. 35"
@@ -82,7 +82,7 @@ def load_federal_holidays(years: Iterable[int] = FEDERAL_HOLIDAY_YEARS) -> int:
     for day, name in wanted.items():
         if day in present:
             continue
-        _save(
+        save_recorded(
             HolidayAdjustment(
                 jurisdiction=jurisdiction,
                 day=day,
