@@ -30,6 +30,9 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 RULES = ("immediate", "fixed", "calendar_days", "business_days", "months")
 STARTS = ("issued_on", "served_on")
@@ -78,6 +81,8 @@ class Calendar:
     subdivision: str = ""
     added: Mapping[date, str] = field(default_factory=dict)
     removed: Mapping[date, str] = field(default_factory=dict)
+    # The jurisdiction's name in French ("Québec (CA-QC)"), for explanations in French; "" if unknown.
+    name_fr: str = ""
 
     def holiday_name(self, day: date, language: str = "en") -> str | None:
         """The holiday on ``day``, or None for an ordinary day (weekends are not holidays here)."""
@@ -188,6 +193,14 @@ class Skipped:
 
     day: date
     reason: str
+    reason_fr: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"date": self.day.isoformat(), "reason": self.reason, "reason_fr": self.reason_fr or self.reason}
+
+
+def _skipped(day: date, cal: Calendar) -> Skipped:
+    return Skipped(day, cal.why_not_business_day(day, "en") or "", cal.why_not_business_day(day, "fr") or "")
 
 
 @dataclass(frozen=True)
@@ -201,17 +214,21 @@ class Computation:
     skipped: tuple[Skipped, ...] = ()
     rolled_from: date | None = None
     explanation: str = ""
+    calendar_fr: str = ""
 
     def steps(self) -> dict[str, Any]:
         """The explanation as data (stored with the deadline, rendered in the reader's language)."""
-        return {
+        steps: dict[str, Any] = {
             "rule": self.rule.as_dict(),
             "start_on": self.start_on.isoformat() if self.start_on else None,
             "calendar": self.calendar,
-            "skipped": [{"date": s.day.isoformat(), "reason": s.reason} for s in self.skipped],
+            "skipped": [s.as_dict() for s in self.skipped],
             "rolled_from": self.rolled_from.isoformat() if self.rolled_from else None,
             "due_on": self.due_on.isoformat(),
         }
+        if self.calendar_fr:
+            steps["calendar_fr"] = self.calendar_fr
+        return steps
 
 
 def add_months(start: date, months: int) -> date:
@@ -227,7 +244,7 @@ def roll_forward(day: date, cal: Calendar) -> tuple[date, list[Skipped]]:
     """The first business day on or after ``day``, with the days rolled over."""
     skipped: list[Skipped] = []
     while not cal.is_business_day(day):
-        skipped.append(Skipped(day, cal.why_not_business_day(day) or ""))
+        skipped.append(_skipped(day, cal))
         day += timedelta(days=1)
     return day, skipped
 
@@ -242,7 +259,7 @@ def add_business_days(start: date, days: int, cal: Calendar) -> tuple[date, list
         if cal.is_business_day(day):
             counted += 1
         else:
-            skipped.append(Skipped(day, cal.why_not_business_day(day) or ""))
+            skipped.append(_skipped(day, cal))
     return day, skipped
 
 
@@ -255,7 +272,9 @@ def compute_due(rule: Rule, *, issued_on: date, served_on: date | None, cal: Cal
     if rule.kind == "fixed":
         if rule.fixed_date is None:
             raise RuleError("date", "required: the date written in the order (YYYY-MM-DD)")
-        result = Computation(due_on=rule.fixed_date, rule=rule, start_on=None, calendar=cal.name)
+        result = Computation(
+            due_on=rule.fixed_date, rule=rule, start_on=None, calendar=cal.name, calendar_fr=cal.name_fr
+        )
         return _explained(result)
     if rule.start == "served_on":
         if served_on is None:
@@ -278,7 +297,13 @@ def compute_due(rule: Rule, *, issued_on: date, served_on: date | None, cal: Cal
         if due != target:
             rolled_from = target
     result = Computation(
-        due_on=due, rule=rule, start_on=start, calendar=cal.name, skipped=tuple(skipped), rolled_from=rolled_from
+        due_on=due,
+        rule=rule,
+        start_on=start,
+        calendar=cal.name,
+        skipped=tuple(skipped),
+        rolled_from=rolled_from,
+        calendar_fr=cal.name_fr,
     )
     return _explained(result)
 
@@ -289,33 +314,8 @@ def _skipped_text(skipped: tuple[Skipped, ...], *, weekends: bool) -> str:
 
 
 def explain(c: Computation) -> str:
-    """An English sentence saying how the date was reached."""
-    rule = c.rule
-    start_word = "service" if rule.start == "served_on" else "issue"
-    if rule.kind == "fixed":
-        return f"Fixed date written in the order: {c.due_on.isoformat()} (kept as written)."
-    start_on = c.start_on or c.due_on
-    if rule.kind == "immediate":
-        return f"Immediately: due on the day of {start_word}, {start_on.isoformat()}."
-    if rule.kind == "business_days":
-        holidays_skipped = _skipped_text(c.skipped, weekends=False)
-        weekend_days = sum(1 for s in c.skipped if s.reason in ("Saturday", "Sunday"))
-        parts = [f"{rule.days} business days from {start_on.isoformat()} ({start_word}) in the {c.calendar} calendar"]
-        if weekend_days:
-            parts.append(f"not counting {weekend_days} weekend days")
-        if holidays_skipped:
-            parts.append(f"skipping {holidays_skipped}")
-        return ", ".join(parts) + f" → {c.due_on.isoformat()}."
-    if rule.kind == "calendar_days":
-        head = f"{rule.days} calendar days from {start_on.isoformat()} ({start_word})"
-    else:
-        head = f"{rule.months} months from {start_on.isoformat()} ({start_word})"
-    if c.rolled_from is None:
-        return f"{head} → {c.due_on.isoformat()}, a business day in the {c.calendar} calendar."
-    return (
-        f"{head} → {c.rolled_from.isoformat()}, rolled forward over {_skipped_text(c.skipped, weekends=True)} "
-        f"in the {c.calendar} calendar → {c.due_on.isoformat()}."
-    )
+    """An English sentence saying how the date was reached (stored with the deadline and exported)."""
+    return explain_steps(c.steps(), "en")
 
 
 def _explained(c: Computation) -> Computation:
@@ -327,6 +327,7 @@ def _explained(c: Computation) -> Computation:
         skipped=c.skipped,
         rolled_from=c.rolled_from,
         explanation=explain(c),
+        calendar_fr=c.calendar_fr,
     )
 
 
@@ -353,6 +354,199 @@ def resume_after_stay(*, due_on: date, stayed_on: date, lifted_on: date, cal: Ca
         return new_due, text + ", a business day."
     text += f", rolled forward over {_skipped_text(tuple(skipped), weekends=True)} in the {cal.name} calendar"
     return new_due, text + f" → {new_due.isoformat()}."
+
+
+def stay_change(*, due_on: date, stayed_on: date, lifted_on: date, cal: Calendar) -> dict[str, Any]:
+    """What ``resume_after_stay`` did, as an entry of ``steps["changes"]`` (rendered by ``explain_steps``)."""
+    if lifted_on < stayed_on:
+        raise RuleError("lifted_on", "a stay cannot be lifted before it began")
+    days_left = max(0, (due_on - stayed_on).days)
+    target = lifted_on + timedelta(days=days_left)
+    new_due, skipped = roll_forward(target, cal)
+    change: dict[str, Any] = {
+        "kind": "stay",
+        "stayed_on": stayed_on.isoformat(),
+        "days_left": days_left,
+        "lifted_on": lifted_on.isoformat(),
+        "target": target.isoformat(),
+        "skipped": [s.as_dict() for s in skipped],
+        "due_on": new_due.isoformat(),
+        "calendar": cal.name,
+    }
+    if cal.name_fr:
+        change["calendar_fr"] = cal.name_fr
+    return change
+
+
+def extension_change(*, from_on: date, to_on: date, reason: str) -> dict[str, Any]:
+    """An extension as an entry of ``steps["changes"]``; the reason is kept as written."""
+    return {"kind": "extension", "from": from_on.isoformat(), "to": to_on.isoformat(), "reason": reason.strip()}
+
+
+# --- The explanation in the reader's language ----------------------------------------------------
+
+_WEEKEND = ("Saturday", "Sunday")
+# How French names a jurisdiction after "de": "du Québec", "de la Colombie-Britannique", "de l’Alberta".
+_FRENCH_FEMININE = ("Colombie-Britannique", "Saskatchewan", "Nouvelle-Écosse", "France", "Belgique", "Suisse")
+
+
+def _french_calendar(name: str) -> str:
+    """``name`` preceded by the right form of "de": the calendar is "le calendrier du Québec"."""
+    if not name:
+        return name
+    if name.startswith(("Territoires", "États")):
+        return f"des {name}"
+    if name.startswith(_FRENCH_FEMININE):
+        return f"de la {name}"
+    if name.startswith(("Terre-Neuve", "Jersey", "Guernesey")):
+        return f"de {name}"
+    if name[0].lower() in "aeiouyhâàéèêëîïôûüœ":
+        return f"de l’{name}"
+    return f"du {name}"
+
+
+def _calendar_of(data: Mapping[str, Any], french: bool) -> str:
+    """The calendar's name as the active language's sentence uses it."""
+    if not french:
+        return str(data.get("calendar", ""))
+    return _french_calendar(str(data.get("calendar_fr") or data.get("calendar", "")))
+
+
+def _skipped_words(skipped: list[Mapping[str, Any]], *, weekends: bool, french: bool) -> str:
+    named = []
+    for s in skipped:
+        if not weekends and s.get("reason") in _WEEKEND:
+            continue
+        reason = (s.get("reason_fr") or s.get("reason")) if french else s.get("reason")
+        named.append(f"{s.get('date')} ({reason})")
+    return ", ".join(named)
+
+
+def _main_sentence(steps: Mapping[str, Any], french: bool) -> str:
+    rule = steps.get("rule") or {}
+    kind = rule.get("rule")
+    served = rule.get("from") == "served_on"
+    due = steps.get("due_on")
+    if kind == "fixed":
+        return _("Fixed date written in the order: %(date)s (kept as written).") % {"date": due}
+    start = steps.get("start_on") or due
+    if kind == "immediate":
+        if served:
+            return _("Immediately: due on the day of service, %(date)s.") % {"date": start}
+        return _("Immediately: due on the day of issue, %(date)s.") % {"date": start}
+    calendar = _calendar_of(steps, french)
+    skipped = list(steps.get("skipped") or [])
+    # The English wording is the stored explanation's ("1 business days"): the singular repeats the plural.
+    if kind == "business_days":
+        n = int(rule.get("days", 0))
+        if served:
+            head = ngettext(
+                "%(n)d business days from %(date)s (service) in the %(calendar)s calendar",
+                "%(n)d business days from %(date)s (service) in the %(calendar)s calendar",
+                n,
+            )
+        else:
+            head = ngettext(
+                "%(n)d business days from %(date)s (issue) in the %(calendar)s calendar",
+                "%(n)d business days from %(date)s (issue) in the %(calendar)s calendar",
+                n,
+            )
+        parts = [head % {"n": n, "date": start, "calendar": calendar}]
+        weekend_days = sum(1 for s in skipped if s.get("reason") in _WEEKEND)
+        if weekend_days:
+            parts.append(
+                ngettext("not counting %(n)d weekend days", "not counting %(n)d weekend days", weekend_days)
+                % {"n": weekend_days}
+            )
+        holidays_skipped = _skipped_words(skipped, weekends=False, french=french)
+        if holidays_skipped:
+            parts.append(_("skipping %(days)s") % {"days": holidays_skipped})
+        return ", ".join(parts) + f" → {due}."
+    if kind == "calendar_days":
+        n = int(rule.get("days", 0))
+        if served:
+            text = ngettext(
+                "%(n)d calendar days from %(date)s (service)", "%(n)d calendar days from %(date)s (service)", n
+            )
+        else:
+            text = ngettext("%(n)d calendar days from %(date)s (issue)", "%(n)d calendar days from %(date)s (issue)", n)
+    else:
+        n = int(rule.get("months", 0))
+        if served:
+            text = ngettext("%(n)d months from %(date)s (service)", "%(n)d months from %(date)s (service)", n)
+        else:
+            text = ngettext("%(n)d months from %(date)s (issue)", "%(n)d months from %(date)s (issue)", n)
+    head = text % {"n": n, "date": start}
+    rolled_from = steps.get("rolled_from")
+    if rolled_from is None:
+        return _("%(head)s → %(due)s, a business day in the %(calendar)s calendar.") % {
+            "head": head,
+            "due": due,
+            "calendar": calendar,
+        }
+    return _("%(head)s → %(target)s, rolled forward over %(days)s in the %(calendar)s calendar → %(due)s.") % {
+        "head": head,
+        "target": rolled_from,
+        "days": _skipped_words(skipped, weekends=True, french=french),
+        "calendar": calendar,
+        "due": due,
+    }
+
+
+def _change_sentence(change: Mapping[str, Any], steps: Mapping[str, Any], french: bool) -> str:
+    if change.get("kind") == "extension":
+        return _("Extended from %(from)s to %(to)s: %(reason)s") % {
+            "from": change.get("from"),
+            "to": change.get("to"),
+            "reason": change.get("reason", ""),
+        }
+    n = int(change.get("days_left", 0))
+    values = {
+        "stayed": change.get("stayed_on"),
+        "n": n,
+        "lifted": change.get("lifted_on"),
+        "target": change.get("target"),
+        "due": change.get("due_on"),
+    }
+    skipped = list(change.get("skipped") or [])
+    if not skipped:
+        return (
+            ngettext(
+                "Stayed on %(stayed)s with %(n)d calendar days left; lifted on %(lifted)s → %(target)s, "
+                "a business day.",
+                "Stayed on %(stayed)s with %(n)d calendar days left; lifted on %(lifted)s → %(target)s, "
+                "a business day.",
+                n,
+            )
+            % values
+        )
+    values["days"] = _skipped_words(skipped, weekends=True, french=french)
+    values["calendar"] = _calendar_of(change if "calendar" in change else steps, french)
+    return (
+        ngettext(
+            "Stayed on %(stayed)s with %(n)d calendar days left; lifted on %(lifted)s → %(target)s, rolled forward "
+            "over %(days)s in the %(calendar)s calendar → %(due)s.",
+            "Stayed on %(stayed)s with %(n)d calendar days left; lifted on %(lifted)s → %(target)s, rolled forward "
+            "over %(days)s in the %(calendar)s calendar → %(due)s.",
+            n,
+        )
+        % values
+    )
+
+
+def explain_steps(steps: Mapping[str, Any], language: str) -> str:
+    """How the date was reached, in ``language``, from a deadline's ``steps``.
+
+    In English it is the stored explanation, word for word: the main sentence,
+    then one line per stay lifted or extension granted (``steps["changes"]``).
+    """
+    french = language.startswith("fr")
+    with translation.override(language):
+        if steps.get("waiting_for") == "served_on":
+            return _("Counts from the day the order is served, which is not recorded yet.")
+        lines = [_main_sentence(steps, french)]
+        lines.extend(_change_sentence(change, steps, french) for change in steps.get("changes") or [])
+    return "\n".join(lines)
 
 
 def deadline_ends_at(due_on: date, time_zone: str) -> datetime:

@@ -7,6 +7,7 @@ history with the person who acted. An issued order is never edited in place:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -18,10 +19,20 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.models import Authority, Investigation, User
+from casework.models import Authority, Investigation, Jurisdiction, User
 from casework.services import save_recorded, set_m2m_recorded
 from orders.calendars import calendar_for
-from orders.deadlines import Computation, RuleError, compute_due, local_today, parse_rule, resume_after_stay
+from orders.deadlines import (
+    Calendar,
+    Computation,
+    RuleError,
+    compute_due,
+    extension_change,
+    local_today,
+    parse_rule,
+    resume_after_stay,
+    stay_change,
+)
 from orders.models import (
     ORDER_TRANSITIONS,
     ComplianceSubmission,
@@ -184,8 +195,16 @@ def deadline_compute(order: Order, rule_data: Mapping[str, Any]) -> Computation 
     if rule.start == "served_on" and order.served_on is None:
         return None
     return compute_due(
-        rule, issued_on=issued_on, served_on=order.served_on, cal=calendar_for(order.authority.jurisdiction)
+        rule, issued_on=issued_on, served_on=order.served_on, cal=_bilingual_calendar(order.authority.jurisdiction)
     )
+
+
+def _bilingual_calendar(jurisdiction: Jurisdiction) -> Calendar:
+    """The jurisdiction's calendar, also named in French so that explanations can be rendered in French."""
+    cal = calendar_for(jurisdiction)
+    if not jurisdiction.name_fr or not cal.name.startswith(jurisdiction.name_en):
+        return cal
+    return dataclasses.replace(cal, name_fr=jurisdiction.name_fr + cal.name[len(jurisdiction.name_en) :])
 
 
 def deadline_apply_computation(deadline: Deadline, computation: Computation | None) -> None:
@@ -385,16 +404,17 @@ def deadline_stay_lift(*, actor: User | None, deadline: Deadline, lifted_on: dat
         raise ValidationError(_("This deadline is not stayed."))
     if lifted_on < stay.started_on:
         raise ValidationError({"lifted_on": _("A stay cannot be lifted before it began.")})
-    cal = calendar_for(deadline.term.order.authority.jurisdiction)
+    cal = _bilingual_calendar(deadline.term.order.authority.jurisdiction)
     new_due, text = resume_after_stay(
         due_on=stay.due_on_before, stayed_on=stay.started_on, lifted_on=lifted_on, cal=cal
     )
+    change = stay_change(due_on=stay.due_on_before, stayed_on=stay.started_on, lifted_on=lifted_on, cal=cal)
     stay.lifted_on = lifted_on
     save_recorded(stay, actor=actor, reason="stay lifted", update_fields=["lifted_on"])
     deadline.due_on = new_due
     deadline.status = DeadlineStatus.EXTENDED if deadline.extensions.exists() else DeadlineStatus.OPEN
     deadline.explanation = f"{deadline.explanation}\n{text}".strip()
-    deadline.steps = {**deadline.steps, "stays": [*deadline.steps.get("stays", []), text]}
+    deadline.steps = {**deadline.steps, "changes": [*deadline.steps.get("changes", []), change]}
     return save_recorded(
         deadline,
         actor=actor,
@@ -434,11 +454,16 @@ def deadline_extend(
         reason="extension granted",
     )
     note = f"Extended from {deadline.due_on.isoformat()} to {new_due_on.isoformat()}: {reason.strip()}"
+    change = extension_change(from_on=deadline.due_on, to_on=new_due_on, reason=reason)
     deadline.due_on = new_due_on
     deadline.status = DeadlineStatus.EXTENDED
     deadline.explanation = f"{deadline.explanation}\n{note}".strip()
+    deadline.steps = {**deadline.steps, "changes": [*deadline.steps.get("changes", []), change]}
     save_recorded(
-        deadline, actor=actor, reason="extended", update_fields=["due_on", "status", "explanation", "updated_at"]
+        deadline,
+        actor=actor,
+        reason="extended",
+        update_fields=["due_on", "status", "explanation", "steps", "updated_at"],
     )
     return extension
 

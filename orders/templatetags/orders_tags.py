@@ -10,11 +10,13 @@ from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from casework.models import Investigation, Participation, User
 from orders import tables
+from orders.deadlines import Computation, explain_steps
+from orders.models import Deadline
 from orders.permissions import can_draft_order
 from orders.selectors import DueState, investigation_orders
 
@@ -93,6 +95,31 @@ def rule_text(rule: Any) -> str:
             "start": start,
         }
     return str(kind)
+
+
+@register.filter
+def deadline_explanation(deadline: Deadline | Computation | None) -> str:
+    """How the date was reached, in the reader's language, rebuilt from the deadline's steps.
+
+    The stored English ``explanation`` is shown as is when the steps do not say the
+    same (recorded before the steps held stays and extensions, or by hand): the
+    steps rendered in English must be that text word for word.
+    """
+    if deadline is None:
+        return ""
+    if isinstance(deadline, Computation):
+        steps, stored = deadline.steps(), deadline.explanation
+    else:
+        steps, stored = deadline.steps, deadline.explanation
+    if not isinstance(steps, dict) or not steps.get("rule"):
+        return stored
+    language = get_language() or "en"
+    try:
+        if steps.get("waiting_for") is None and explain_steps(steps, "en") != stored:
+            return stored
+        return explain_steps(steps, language)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return stored
 
 
 @register.filter
