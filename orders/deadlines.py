@@ -441,13 +441,13 @@ def _main_sentence(steps: Mapping[str, Any], french: bool) -> str:
         n = int(rule.get("days", 0))
         if served:
             head = ngettext(
-                "%(n)d business days from %(date)s (service) in the %(calendar)s calendar",
+                "%(n)d business day from %(date)s (service) in the %(calendar)s calendar",
                 "%(n)d business days from %(date)s (service) in the %(calendar)s calendar",
                 n,
             )
         else:
             head = ngettext(
-                "%(n)d business days from %(date)s (issue) in the %(calendar)s calendar",
+                "%(n)d business day from %(date)s (issue) in the %(calendar)s calendar",
                 "%(n)d business days from %(date)s (issue) in the %(calendar)s calendar",
                 n,
             )
@@ -455,7 +455,7 @@ def _main_sentence(steps: Mapping[str, Any], french: bool) -> str:
         weekend_days = sum(1 for s in skipped if s.get("reason") in _WEEKEND)
         if weekend_days:
             parts.append(
-                ngettext("not counting %(n)d weekend days", "not counting %(n)d weekend days", weekend_days)
+                ngettext("not counting %(n)d weekend day", "not counting %(n)d weekend days", weekend_days)
                 % {"n": weekend_days}
             )
         holidays_skipped = _skipped_words(skipped, weekends=False, french=french)
@@ -466,16 +466,16 @@ def _main_sentence(steps: Mapping[str, Any], french: bool) -> str:
         n = int(rule.get("days", 0))
         if served:
             text = ngettext(
-                "%(n)d calendar days from %(date)s (service)", "%(n)d calendar days from %(date)s (service)", n
+                "%(n)d calendar day from %(date)s (service)", "%(n)d calendar days from %(date)s (service)", n
             )
         else:
-            text = ngettext("%(n)d calendar days from %(date)s (issue)", "%(n)d calendar days from %(date)s (issue)", n)
+            text = ngettext("%(n)d calendar day from %(date)s (issue)", "%(n)d calendar days from %(date)s (issue)", n)
     else:
         n = int(rule.get("months", 0))
         if served:
-            text = ngettext("%(n)d months from %(date)s (service)", "%(n)d months from %(date)s (service)", n)
+            text = ngettext("%(n)d month from %(date)s (service)", "%(n)d months from %(date)s (service)", n)
         else:
-            text = ngettext("%(n)d months from %(date)s (issue)", "%(n)d months from %(date)s (issue)", n)
+            text = ngettext("%(n)d month from %(date)s (issue)", "%(n)d months from %(date)s (issue)", n)
     head = text % {"n": n, "date": start}
     rolled_from = steps.get("rolled_from")
     if rolled_from is None:

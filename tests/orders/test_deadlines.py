@@ -244,3 +244,13 @@ def test_a_rolled_calendar_day_deadline_is_a_business_day_at_or_after_the_target
     while day < result:
         assert not cal.is_business_day(day)
         day += timedelta(days=1)
+
+
+def test_it_speaks_of_one_day_in_the_singular() -> None:
+    c = compute_due(
+        parse_rule({"rule": "business_days", "days": 1}), issued_on=date(2026, 6, 23), served_on=None, cal=QUEBEC
+    )
+    assert c.explanation.startswith("1 business day from 2026-06-23 (issue)")
+    assert "not counting" not in c.explanation
+    c = compute_due(parse_rule({"rule": "months", "months": 1}), issued_on=date(2026, 6, 10), served_on=None, cal=BC)
+    assert c.explanation.startswith("1 month from 2026-06-10 (issue)")
