@@ -65,6 +65,14 @@ def test_it_refuses_to_start_in_production_without_a_secret_key() -> None:
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+def test_manage_py_names_the_settings_error_instead_of_a_later_one() -> None:
+    code = "import sys, runpy; sys.argv = ['manage.py', 'check']; runpy.run_path('manage.py', run_name='__main__')"
+    result = start_django(code, DJANGO_DEBUG="false")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "AppRegistryNotReady" not in result.stderr
+
+
 def test_it_defaults_to_production_so_a_missing_debug_needs_a_key() -> None:
     result = start_django()
     assert result.returncode != 0
