@@ -495,3 +495,130 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ← {self.alert}"
+
+
+class OrderDocument(models.Model):
+    """A rendered PDF of an order in one language: one row per (order, language, version).
+
+    A document is written once: rendering again makes a new version, so an issued
+    order's earlier documents stay exactly as they were served (their SHA-256 says so).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("rendering")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    class Language(models.TextChoices):
+        EN = "en", _("English")
+        FR = "fr", _("French")
+
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="documents")
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    version = models.PositiveIntegerField(_("version"), validators=[MinValueValidator(1)])
+    pdfa = models.BooleanField(_("PDF/A (archival)"), default=False)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("file"), upload_to="orders/documents/%Y/", blank=True, max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    error = models.CharField(_("why rendering failed"), max_length=1000, blank=True)
+    # The order's status when the request was made: documents of an issued order are the record.
+    order_status = models.CharField(_("order status when rendered"), max_length=24, choices=OrderStatus.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "language", "-version"]
+        verbose_name = _("order document")
+        verbose_name_plural = _("order documents")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "language", "version"], name="orders_document_version_unique"),
+            models.CheckConstraint(condition=Q(language__in=["en", "fr"]), name="orders_document_language_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "ready", "failed"]), name="orders_document_status_valid"
+            ),
+            # A ready document has its file and its fingerprint; the download depends on both.
+            models.CheckConstraint(
+                condition=~Q(status="ready") | (~Q(file="") & Q(sha256__regex=r"^[0-9a-f]{64}$") & Q(size__isnull=False)),
+                name="orders_document_ready_has_file",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""), name="orders_document_failed_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} ({self.language}) v{self.version}"
+
+
+class ExportJob(models.Model):
+    """A bundle of order PDFs built in the background: a ZIP with manifest.csv and manifest.json."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("building")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    orders = models.ManyToManyField(Order, verbose_name=_("orders"), related_name="+")
+    language = models.CharField(_("language"), max_length=2, choices=OrderDocument.Language.choices)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(_("orders to bundle"), default=0)
+    done = models.PositiveIntegerField(_("orders bundled"), default=0)
+    file = models.FileField(_("file"), upload_to="orders/exports/%Y/", blank=True, max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    error = models.CharField(_("why the export failed"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("requested at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "running", "ready", "failed"]), name="orders_exportjob_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(done__lte=F("total")), name="orders_exportjob_progress_bounded"),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | ~Q(file=""), name="orders_exportjob_ready_has_file"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.status})"
+
+
+class CalendarFeed(models.Model):
+    """The secret that opens a user's iCalendar feed of deadlines; resetting it replaces the secret."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    # Shown on the user's preferences page so that it can be pasted into a calendar program
+    # again; read-only and limited to the deadlines the user may see. Reset replaces it.
+    token = models.CharField(_("secret"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user}"
