@@ -575,7 +575,8 @@ class ExportJob(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="export_jobs"
     )
     orders = models.ManyToManyField(Order, verbose_name=_("orders"), related_name="+")
-    language = models.CharField(_("language"), max_length=2, choices=OrderDocument.Language.choices)
+    # Blank: each order in every language its authority issues in.
+    language = models.CharField(_("language"), max_length=2, choices=OrderDocument.Language.choices, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     total = models.PositiveIntegerField(_("orders to bundle"), default=0)
     done = models.PositiveIntegerField(_("orders bundled"), default=0)
