@@ -35,6 +35,7 @@ from casework.forms import (
     RespondentsMixin,
     ServiceForm,
 )
+from casework.interchange import case_dumps, case_export
 from casework.models import Investigation, Organization, User
 from casework.permissions import (
     can_edit_investigation,
@@ -118,6 +119,30 @@ def investigation_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "can_edit": can_edit_investigation(user, investigation),
     }
     return render(request, "casework/investigation_detail.html", context)
+
+
+@login_required
+@require_GET
+def investigation_export(request: HttpRequest, reference: str) -> HttpResponse:
+    """The case as ``case-tracker/1`` JSON (what ``manage.py export_case`` prints), as a download.
+
+    Unlike the command, which runs as the system, it holds only what the user may see: a link
+    to an investigation they cannot see is left out, as on the page.
+    """
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference)
+    document = case_export(investigation)
+    visible = set(
+        investigations_visible_to(user)
+        .filter(reference__in=[link["reference"] for link in document["investigation"]["related"]])
+        .values_list("reference", flat=True)
+    )
+    related = document["investigation"]["related"]
+    document["investigation"]["related"] = [link for link in related if link["reference"] in visible]
+    response = HttpResponse(case_dumps(document), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{investigation.reference}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Writing -------------------------------------------------------------------------

@@ -17,12 +17,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from orders.models import (
     Alert,
+    CalendarFeed,
     ComplianceSubmission,
     CourtProceeding,
     Deadline,
+    ExportJob,
     Extension,
     Notification,
     Order,
+    OrderDocument,
     OrderRevision,
     Stay,
     Term,
@@ -148,3 +151,74 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send the e-mail again"))
     def retry_email(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
         queryset.update(email_status=Notification.Email.PENDING, email_next_attempt_at=None)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by services only: the admin shows them and may delete them, nothing else."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(_ReadOnlyAdmin):
+    list_display = ["pk", "user", "status", "language", "done", "total", "size", "created_at", "finished_at"]
+    list_filter = ["status", "language"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "sha256"]
+    date_hierarchy = "created_at"
+    exclude = ["orders"]
+    readonly_fields = ["order_list"]
+
+    @admin.display(description=_("orders"))
+    def order_list(self, obj: ExportJob) -> str:
+        return ", ".join(str(order) for order in obj.orders.select_related("authority").order_by("authority__code"))
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(_ReadOnlyAdmin):
+    """The secret itself is never shown: only whose feed it is and when it was last read."""
+
+    list_display = ["user", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    fields = ["user", "created_at", "last_used_at"]
+
+
+@admin.register(OrderDocument)
+class OrderDocumentAdmin(SimpleHistoryAdmin):
+    """Rendered PDFs: written once by orders.documents, never edited, added or deleted here (they are the record)."""
+
+    list_display = ["order", "language", "version", "status", "pdfa", "pages", "size", "requested_by", "rendered_at"]
+    list_filter = ["status", "language", "pdfa", "order__authority"]
+    list_select_related = ["order__authority", "requested_by"]
+    search_fields = ["order__number", "order__authority__code", "sha256"]
+    date_hierarchy = "requested_at"
+    readonly_fields = [
+        "order",
+        "language",
+        "version",
+        "pdfa",
+        "status",
+        "file",
+        "sha256",
+        "size",
+        "pages",
+        "error",
+        "order_status",
+        "requested_by",
+        "requested_at",
+        "rendered_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

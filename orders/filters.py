@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Authority
 from orders.models import Order, OrderStatus
+from orders.selectors import ORDER_STATUSES_NOT_RUNNING
 
 
 def _authority_label(authority: Authority) -> str:
@@ -29,6 +30,14 @@ class OrderFilter(django_filters.FilterSet):
         empty_label=_("Any authority"),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OrderStatus.choices, empty_label=_("Any status"))
+    # The dashboard's "open orders" lead here: issued and not complied, quashed or withdrawn.
+    running = django_filters.ChoiceFilter(
+        label=_("Still running"),
+        choices=(("yes", _("Yes")), ("no", _("No"))),
+        method="filter_running",
+        empty_label=_("Either"),
+        help_text=_("Issued and not complied, quashed or withdrawn."),
+    )
     investigation = django_filters.CharFilter(
         label=_("Investigation reference"),
         field_name="investigation__reference",
@@ -38,13 +47,18 @@ class OrderFilter(django_filters.FilterSet):
 
     class Meta:
         model = Order
-        fields = ["q", "authority", "status", "investigation"]
+        fields = ["q", "authority", "status", "running", "investigation"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.form.fields["authority"].label_from_instance = _authority_label  # type: ignore[attr-defined]
         for name in ("q", "investigation"):
             self.form.fields[name].widget.attrs["type"] = "search"
+
+    def filter_running(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
+        # Drafts are not running either: nothing is owed on them yet.
+        not_running = Q(status__in=ORDER_STATUSES_NOT_RUNNING)
+        return queryset.exclude(not_running) if value == "yes" else queryset.filter(not_running)
 
     def filter_search(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
         value = value.strip()

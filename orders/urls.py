@@ -7,7 +7,8 @@ An order's URL key is its authority's code and its number (unique per authority)
 
 from django.urls import include, path
 
-from orders import views
+from orders import dashboard_views, document_views, export_views, views
+from orders.api import token_views
 
 app_name = "orders"
 
@@ -29,15 +30,32 @@ order_patterns = [
     path("proceedings/add/", views.proceeding_add, name="proceeding_add"),
     path("proceedings/<int:pk>/stay/", views.proceeding_stay, name="proceeding_stay"),
     path("proceedings/<int:pk>/decide/", views.proceeding_decide, name="proceeding_decide"),
+    path("documents/render/", document_views.document_render, name="document_render"),
+    path("documents/<int:pk>/", document_views.document_status, name="document_status"),
+    path("documents/<int:pk>/download/", document_views.document_download, name="document_download"),
 ]
 
 urlpatterns = [
     path("orders/", views.order_list, name="list"),
     # Before "<authority>/<number>/", which would otherwise take "deadlines/mine/" for an order.
     path("orders/deadlines/mine/", views.my_deadlines, name="my_deadlines"),
+    path("orders/deadlines/", dashboard_views.deadline_list, name="deadline_list"),
+    # Exports (orders.export_views), also before "<authority>/<number>/" ("exports/12/" is no order).
+    path("orders/export.csv", export_views.orders_csv, name="orders_csv"),
+    path("orders/deadlines.csv", export_views.deadlines_csv, name="deadlines_csv"),
+    path("orders/exports/", export_views.export_list, name="export_list"),
+    path("orders/exports/new/", export_views.export_new, name="export_new"),
+    path("orders/exports/<int:pk>/", export_views.export_detail, name="export_detail"),
+    path("orders/exports/<int:pk>/status.json", export_views.export_status, name="export_status"),
+    path("orders/exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("orders/<str:authority>/<str:number>/", include(order_patterns)),
     path("investigations/<str:reference>/orders/new/", views.order_draft, name="draft"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("accounts/preferences/", views.preferences, name="preferences"),
+    path("accounts/api-token/", token_views.api_token, name="api_token"),
+    path("accounts/preferences/calendar/reset/", export_views.calendar_reset, name="calendar_reset"),
+    # No sign-in: calendar programs cannot; the secret in the address is the credential.
+    path("calendar/<str:token>.ics", export_views.calendar_feed, name="calendar_feed"),
+    path("dashboard/", dashboard_views.dashboard_view, name="dashboard"),
 ]

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,6 +28,8 @@ from casework.permissions import get_investigation_for_user
 from casework.tables import configure
 from orders import selectors, services
 from orders.deadlines import local_today
+from orders.documents import documents_panel
+from orders.exports import calendar_feed_get_or_create
 from orders.filters import OrderFilter
 from orders.forms import (
     AlertEmailForm,
@@ -130,7 +133,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
 def order_detail(request: HttpRequest, authority: str, number: str) -> HttpResponse:
     user = _staff(request)
     order = get_order_for_user(user, authority, number)
-    return render(request, "orders/order_detail.html", {"order": order, "page": selectors.order_page(user, order)})
+    page = selectors.order_page(user, order)
+    documents = documents_panel(order, [item.term for item in page.terms], can_render=page.can_change)
+    return render(request, "orders/order_detail.html", {"order": order, "page": page, "documents": documents})
 
 
 @login_required
@@ -651,10 +656,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your preferences were saved."))
             return redirect("orders:preferences")
+    feed = calendar_feed_get_or_create(user=user)
     return _form_page(
         request,
         form,
         title=_("Preferences"),
         submit=_("Save the preferences"),
         template="orders/preferences.html",
+        calendar_url=request.build_absolute_uri(reverse("orders:calendar_feed", args=[feed.token])),
+        calendar_feed=feed,
     )

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from casework.models import Investigation, Participation, User
 from orders import tables
+from orders.dashboard import can_see_dashboard
 from orders.deadlines import Computation, explain_steps
 from orders.models import Deadline
 from orders.permissions import can_draft_order
 from orders.selectors import DueState, investigation_orders
+from orders.timeline import investigation_timeline as build_timeline
 
 register = template.Library()
 
@@ -132,3 +134,36 @@ def revision_change_label(key: str) -> str:
     if key == "served_on":
         return _("Served on")
     return key
+
+
+# --- The dashboard ----------------------------------------------------------------------------------
+
+
+@register.filter
+def index(sequence: Any, position: int) -> Any:
+    """``values|index:n``: the n-th item (the dashboard's tables walk parallel lists); "" when out of range."""
+    try:
+        return sequence[int(position)]
+    except (IndexError, TypeError, ValueError, KeyError):
+        return ""
+
+
+@register.filter
+def may_see_dashboard(user: Any) -> bool:
+    """Whether to offer the dashboard in the menu: managers, legal staff, administrators, superusers (no query)."""
+    return can_see_dashboard(user)
+
+
+# --- The case timeline ------------------------------------------------------------------------------
+
+
+@register.inclusion_tag("orders/_timeline.html", takes_context=True)
+def investigation_timeline(context: template.Context, investigation: Investigation, page: Any) -> dict[str, Any]:
+    """The investigation's life on one axis: ``page`` is casework's ``InvestigationPage`` (its events and
+    findings are reused as fetched); orders, deadlines, stays and court proceedings cost four queries, the
+    recorded stage changes one (see ``orders.timeline``)."""
+    user: User = context["request"].user
+    return {
+        "timeline": build_timeline(user, investigation, events=page.events, participations=page.participations),
+        "investigation": investigation,
+    }

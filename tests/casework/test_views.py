@@ -354,8 +354,10 @@ def test_it_shows_the_investigation_with_a_fixed_number_of_queries(
     # 14 its rows, 15 respondents, 16 assignees; participations 17 rows, 18 statutes;
     # 19 findings; recommendations 20 rows, 21 findings followed; 22 events; 23 links;
     # 24 may the user edit (assigned?), 25 the user's authority and unread count (page
-    # header and bell), 26 the investigation's orders (Orders section).
-    with django_assert_num_queries(26):
+    # header and bell), 26 the investigation's orders (Orders section); the case timeline:
+    # 27 the recorded stage changes, 28 the orders (none here; with orders, their terms
+    # with deadlines, the stays and the court proceedings are three more, see tests/orders/test_timeline.py).
+    with django_assert_num_queries(28):
         response = client.get(_detail(joint_investigation))
     assert response.status_code == 200
     assert response.content.decode().count('class="timeline-item"') == count

@@ -281,8 +281,9 @@ def test_it_shows_the_order_with_a_fixed_number_of_queries(
     # 4 its terms with their deadlines, 5 stays, 6 extensions, 7 alerts, 8 assigned staff,
     # 9 compliance submissions, 10 court proceedings, 11 revisions; the history: 12 the
     # order's rows, 13 its assigned staff, 14 terms, 15 deadlines, 16 stays, 17 extensions,
-    # 18 submissions, 19 proceedings; 20 the user's authority with the unread count (header).
-    with django_assert_num_queries(20):
+    # 18 submissions, 19 proceedings; 20 the order's documents (the documents panel);
+    # 21 the user's authority with the unread count (header).
+    with django_assert_num_queries(21):
         response = client.get(reverse("orders:detail", args=["OIPC-BC", "P21-50"]))
     assert response.status_code == 200
     assert response.content.decode().count('class="deadline ') == terms

@@ -1,0 +1,273 @@
+"""Order documents: the rendered PDFs of an order, one version per rendering (services and selectors).
+
+A document is written once. ``document_request`` makes a pending row with the
+next version for (order, language) and asks a worker to render it;
+``document_render`` renders it and marks it ready (file, SHA-256, size, pages)
+or failed (why). Rendering again makes a new version, so the documents of an
+issued order stay exactly as they were served: their SHA-256 says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.models import User
+from casework.services import save_recorded
+from orders.models import Order, OrderDocument, Term
+from orders.pdf import LANGUAGES, render_order_pdf_with_pages, term_text
+from orders.permissions import orders_visible_to
+
+logger = logging.getLogger(__name__)
+
+# What the row keeps of an error message (OrderDocument.error's max_length).
+ERROR_LENGTH = 1000
+# A document still pending this long after it was asked for lost its task (a broker that was
+# down, a worker that died mid-render): ``documents_resume`` asks a worker again...
+RESEND_AFTER = timedelta(minutes=2)
+# ...and this long after, gives up and marks it failed, so that the page stops waiting.
+GIVE_UP_AFTER = timedelta(hours=1)
+
+
+# --- Selectors ------------------------------------------------------------------------------------------
+
+
+def document_languages(order: Order) -> list[str]:
+    """The languages the order's authority issues in (``Authority.issues_in``); English if it says none."""
+    languages = [language for language in order.authority.issues_in or [] if language in LANGUAGES]
+    return languages or ["en"]
+
+
+def documents_for_order(order: Order) -> QuerySet[OrderDocument]:
+    """Every document of the order, newest version first in each language (one query)."""
+    return OrderDocument.objects.filter(order=order).select_related("requested_by").order_by("language", "-version")
+
+
+def document_latest_ready(order: Order, language: str) -> OrderDocument | None:
+    """The newest ready document of the order in ``language``."""
+    return (
+        OrderDocument.objects.filter(order=order, language=language, status=OrderDocument.Status.READY)
+        .order_by("-version")
+        .first()
+    )
+
+
+def get_document_for_user(user: User, pk: int) -> OrderDocument:
+    """A document of an order ``user`` may see, or 404 (the same answer as a document that does not exist)."""
+    try:
+        return OrderDocument.objects.select_related("order__authority").get(pk=pk, order__in=orders_visible_to(user))
+    except OrderDocument.DoesNotExist:
+        raise Http404("No such document.") from None
+
+
+@dataclass(frozen=True)
+class LanguageDocuments:
+    """The order's documents in one language, for the documents panel."""
+
+    language: str
+    label: str
+    versions: list[OrderDocument]
+    latest_ready: OrderDocument | None
+    # Terms without text in this language: the PDF would show their other text.
+    missing_terms: list[int]
+
+    @property
+    def pending(self) -> bool:
+        return any(document.status == OrderDocument.Status.PENDING for document in self.versions)
+
+
+@dataclass(frozen=True)
+class DocumentsPanel:
+    languages: list[LanguageDocuments]
+    can_render: bool
+
+    @property
+    def pending(self) -> list[OrderDocument]:
+        return [d for lang in self.languages for d in lang.versions if d.status == OrderDocument.Status.PENDING]
+
+
+def documents_panel(order: Order, terms: Sequence[Term], *, can_render: bool) -> DocumentsPanel:
+    """What the order page's documents panel shows; ``terms`` are the page's (no query). One query."""
+    documents = list(documents_for_order(order))
+    labels = dict(OrderDocument.Language.choices)
+    languages = []
+    for language in document_languages(order):
+        versions = [document for document in documents if document.language == language]
+        languages.append(
+            LanguageDocuments(
+                language=language,
+                label=str(labels[language]),
+                versions=versions,
+                latest_ready=next((d for d in versions if d.status == OrderDocument.Status.READY), None),
+                missing_terms=[term.number for term in terms if term_text(term, language)[1] != language],
+            )
+        )
+    return DocumentsPanel(languages=languages, can_render=can_render)
+
+
+def document_filename(document: OrderDocument) -> str:
+    """The download's name: ``OIPC-BC-P21-08-en-v2.pdf`` (codes and numbers are already file-safe)."""
+    order = document.order
+    return f"{order.authority.code}-{order.number}-{document.language}-v{document.version}.pdf"
+
+
+# --- Services ------------------------------------------------------------------------------------------
+
+
+def _check_language(order: Order, language: str) -> None:
+    if language not in document_languages(order):
+        raise ValidationError(
+            {
+                "language": _("%(authority)s issues its orders in %(languages)s, not in %(language)s.")
+                % {
+                    "authority": order.authority.code,
+                    "languages": ", ".join(document_languages(order)),
+                    "language": language,
+                }
+            }
+        )
+
+
+def _enqueue(document_id: int) -> None:
+    """Ask a worker to render; with the broker down the document stays pending and ``documents_resume`` asks again."""
+    from orders.tasks import document_render as document_render_task
+
+    try:
+        document_render_task.delay(document_id)
+    except Exception as error:  # noqa: BLE001 - the request was recorded; the resume task sends it later
+        logger.warning("Could not enqueue document %s: %s", document_id, error)
+
+
+def _create_pending(*, order: Order, language: str, user: User | None, pdfa: bool) -> OrderDocument:
+    """The pending row with the next version for (order, language); the caller holds a transaction.
+
+    The order's row is locked first, so two requests at once number their
+    versions one after the other instead of colliding on the unique constraint.
+    """
+    locked = Order.objects.select_for_update().select_related("authority").get(pk=order.pk)
+    _check_language(locked, language)
+    last = OrderDocument.objects.filter(order=locked, language=language).aggregate(last=Max("version"))["last"]
+    document = OrderDocument(
+        order=locked,
+        language=language,
+        version=(last or 0) + 1,
+        pdfa=pdfa,
+        status=OrderDocument.Status.PENDING,
+        order_status=locked.status,
+        requested_by=user,
+        requested_at=timezone.now(),
+    )
+    return save_recorded(document, actor=user, reason="rendering requested")
+
+
+@transaction.atomic
+def document_request(*, order: Order, language: str, user: User | None, pdfa: bool = False) -> OrderDocument:
+    """Ask for a new version of the order's PDF in ``language``; a worker renders it after the commit."""
+    document = _create_pending(order=order, language=language, user=user, pdfa=pdfa)
+    document_id = document.pk
+    transaction.on_commit(lambda: _enqueue(document_id))
+    return document
+
+
+def _finish(document_id: int, **fields: object) -> bool:
+    """Write the outcome if the document is still pending: the conditional UPDATE is the claim.
+
+    Returns whether this call wrote it (False: another worker got there first).
+    The history row is recorded against the requester, with what changed.
+    """
+    with transaction.atomic():
+        claimed = OrderDocument.objects.filter(pk=document_id, status=OrderDocument.Status.PENDING).update(**fields)
+        if claimed:
+            # .update() bypasses simple_history: save the row we now own once more (same
+            # values) so that its history records the outcome.
+            document = OrderDocument.objects.get(pk=document_id)
+            reason = "rendered" if document.status == OrderDocument.Status.READY else "rendering failed"
+            save_recorded(document, actor=None, reason=reason, update_fields=["status"])
+    return bool(claimed)
+
+
+def document_render(*, document_id: int) -> OrderDocument:
+    """Render a pending document and mark it ready or failed; any other document is left untouched.
+
+    1. Nothing to do unless the document is pending (a redelivered task, a second worker).
+    2. Render outside any transaction (seconds of CPU; no lock held meanwhile).
+    3. Store the file under a new name (storage never overwrites), then write the
+       outcome with ``UPDATE … WHERE status='pending'``; if another worker won, its
+       file is the document and ours is deleted.
+    Errors in rendering (a template, WeasyPrint) mark the document failed with the
+    reason; errors in storing the file propagate, for the task to retry.
+    """
+    document = OrderDocument.objects.select_related("order__authority__jurisdiction", "order__investigation").get(
+        pk=document_id
+    )
+    if document.status != OrderDocument.Status.PENDING:
+        return document
+    try:
+        rendered = render_order_pdf_with_pages(document.order, document.language, pdfa=document.pdfa)
+    except Exception as error:  # noqa: BLE001 - any rendering error is the document's outcome, recorded
+        logger.exception("Rendering document %s failed", document_id)
+        reason = f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
+        _finish(document_id, status=OrderDocument.Status.FAILED, error=reason, rendered_at=timezone.now())
+        return OrderDocument.objects.get(pk=document_id)
+    name = document.file.field.generate_filename(document, document_filename(document))
+    stored = document.file.storage.save(name, ContentFile(rendered.data))
+    won = _finish(
+        document_id,
+        status=OrderDocument.Status.READY,
+        file=stored,
+        sha256=hashlib.sha256(rendered.data).hexdigest(),
+        size=len(rendered.data),
+        pages=rendered.pages,
+        error="",
+        rendered_at=timezone.now(),
+    )
+    if not won:
+        document.file.storage.delete(stored)
+    return OrderDocument.objects.get(pk=document_id)
+
+
+def document_render_now(*, order: Order, language: str, user: User | None = None, pdfa: bool = False) -> OrderDocument:
+    """Request and render a version in this process (``render_order``, export bundles): no worker involved."""
+    with transaction.atomic():
+        document = _create_pending(order=order, language=language, user=user, pdfa=pdfa)
+    return document_render(document_id=document.pk)
+
+
+def documents_resume(*, now: datetime | None = None) -> dict[str, int]:
+    """Documents whose rendering was lost: pending past ``RESEND_AFTER`` are sent to a worker again;
+    past ``GIVE_UP_AFTER`` they are marked failed with the reason (the user can ask again).
+
+    Safe to run at any time and on several machines: rendering a pending document twice
+    stores one file (``_finish`` is the claim) and a finished one is never touched.
+    """
+    now = now or timezone.now()
+    pending = OrderDocument.objects.filter(status=OrderDocument.Status.PENDING)
+    failed = 0
+    for document_id in pending.filter(requested_at__lt=now - GIVE_UP_AFTER).values_list("pk", flat=True):
+        reason = _("Rendering did not finish within %(minutes)d minutes; ask for the PDF again.") % {
+            "minutes": GIVE_UP_AFTER // timedelta(minutes=1)
+        }
+        if _finish(document_id, status=OrderDocument.Status.FAILED, error=reason, rendered_at=now):
+            logger.warning("Document %s given up: still pending after %s", document_id, GIVE_UP_AFTER)
+            failed += 1
+    resent = list(
+        pending.filter(requested_at__lt=now - RESEND_AFTER, requested_at__gte=now - GIVE_UP_AFTER).values_list(
+            "pk", flat=True
+        )
+    )
+    for document_id in resent:
+        _enqueue(document_id)
+    if resent:
+        logger.info("Documents sent to a worker again: %s", resent)
+    return {"resent": len(resent), "failed": failed}
