@@ -14,5 +14,6 @@ urlpatterns = [
     path("investigations/", include("casework.urls")),
     # /orders/…, plus /investigations/<reference>/orders/new/, /notifications/ and /accounts/preferences/.
     path("", include("orders.urls")),
+    path("api/", include("orders.api.urls")),
     path("admin/", admin.site.urls),
 ]

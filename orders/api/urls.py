@@ -1,0 +1,29 @@
+"""/api/: the DRF router's browsable root, the resources, and the OpenAPI schema.
+
+One order's URL is ``/api/orders/<authority>/<number>/``, the same key as its page;
+the other resources are keyed by reference (investigations) or id.
+"""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from orders.api import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("investigations", views.InvestigationViewSet, basename="investigation")
+router.register("orders", views.OrderViewSet, basename="order")
+router.register("terms", views.TermViewSet, basename="term")
+router.register("deadlines", views.DeadlineViewSet, basename="deadline")
+router.register("documents", views.OrderDocumentViewSet, basename="document")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("orders/<str:authority>/<str:number>/", views.OrderDetailView.as_view(), name="order-detail"),
+    *router.urls,
+    # Last: what no route above takes. Only paths ending in a slash, so that Django's
+    # APPEND_SLASH still redirects /api/orders to /api/orders/.
+    re_path(r"^.*/$", views.NotFoundView.as_view(), name="not-found"),
+]
