@@ -1,0 +1,326 @@
+"""The compliance dashboard's reads: a few aggregate queries, each grouped in the database.
+
+Every function here is a pure read, scoped by what ``user`` may see (the orders
+through ``orders_visible_to(user)``, the deadlines through the same rule with
+their order joined once), and costs exactly one SQL query whatever the number of
+orders and deadlines (or none, when it only regroups rows already read), so that
+each can be timed on its own by the benchmark (``bench/``) and compared with its
+raw SQL. The definitions below are the ones docs/dashboard.md states; the
+deadlines list's filters (``orders.dashboard_forms.DeadlineFilter``) reuse the
+same ``Q`` objects, so a figure and the list it links to always agree.
+
+The deadline figures are one query whose WHERE is the union of the definitions
+it counts, each bounded by a partial index on the deadlines
+(``Deadline.Meta.indexes``): the rows read are the ones that may count, never
+every visible deadline (all of them were read, once per figure, before
+docs/performance.md's "What was changed for scale"). The ``FILTER`` of each count
+then only tells the figures apart.
+
+``today`` is one date for the whole page (the view takes it in the signed-in
+user's authority's time zone): figures are counted against it, and so are the
+days left or late in the dashboard's tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Q, QuerySet
+
+from casework.models import Authority, User
+from casework.permissions import investigations_visible_to
+from orders.models import Deadline, DeadlineStatus, Order, OrderStatus
+from orders.permissions import orders_visible_to
+from orders.selectors import ORDER_STATUSES_NOT_RUNNING
+
+# Who may open the dashboard: managers (it is theirs), legal staff (they track the
+# deadlines and court challenges of their authority's orders), administrators and
+# superusers. Investigators work from their investigations and "my deadlines".
+DASHBOARD_ROLES = ("is_manager", "is_legal", "is_administrator")
+
+# Deadlines whose clock runs: not yet met, missed, waived or paused.
+PENDING_STATUSES = ("open", "extended")
+# Deadlines still owed once their date has passed: running ones, and those closed as missed.
+OVERDUE_STATUSES = ("open", "extended", "missed")
+DUE_SOON_DAYS = 30
+WEEKS_AHEAD = 12
+TABLE_ROWS = 10
+# Time to compliance: days from the order's issue to the day a term was met, in these buckets
+# (lower bound included, upper bound included; ``None`` = no upper bound).
+COMPLIANCE_BUCKETS: tuple[tuple[int, int | None], ...] = (
+    (0, 30),
+    (31, 60),
+    (61, 90),
+    (91, 180),
+    (181, 365),
+    (366, None),
+)
+
+
+def can_see_dashboard(user: User) -> bool:
+    """Managers, legal staff, administrators and superusers (no query)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser or any(getattr(user, role, False) for role in DASHBOARD_ROLES))
+
+
+# --- The sets everything is counted in -------------------------------------------------------
+
+
+def dashboard_orders(user: User, *, authority: Authority | None = None) -> QuerySet[Order]:
+    """The orders the dashboard counts: those ``user`` may see, issued (no drafts), of ``authority`` if given."""
+    orders = orders_visible_to(user).exclude(status=OrderStatus.DRAFT)
+    if authority is not None:
+        orders = orders.filter(authority=authority)
+    return orders
+
+
+def running_order_q(prefix: str = "term__order__") -> Q:
+    """The order still runs: issued and not complied, quashed or withdrawn (a stayed order still runs)."""
+    return ~Q(**{f"{prefix}status__in": ORDER_STATUSES_NOT_RUNNING})
+
+
+def pending_q() -> Q:
+    """A deadline whose clock runs on a running order."""
+    return Q(status__in=PENDING_STATUSES, due_on__isnull=False) & running_order_q()
+
+
+def due_between_q(first: date, last: date) -> Q:
+    """Pending and due from ``first`` to ``last``, both included."""
+    return pending_q() & Q(due_on__gte=first, due_on__lte=last)
+
+
+def overdue_q(today: date) -> Q:
+    """Due before ``today`` and still owed (open, extended or closed as missed) on a running order."""
+    return Q(status__in=OVERDUE_STATUSES, due_on__lt=today, due_on__isnull=False) & running_order_q()
+
+
+def stayed_q() -> Q:
+    """Paused by a stay, on a running order."""
+    return Q(status=DeadlineStatus.STAYED) & running_order_q()
+
+
+def met_between_q(start: date, end: date) -> Q:
+    """Met from ``start`` to ``end``, both included (whatever the order's status now)."""
+    return Q(status=DeadlineStatus.MET, met_on__gte=start, met_on__lte=end)
+
+
+def on_time_q() -> Q:
+    """Met on or before the due date (the current one: an extension moves it)."""
+    return Q(met_on__lte=F("due_on"))
+
+
+def days_to_comply_q(low: int | None, high: int | None) -> Q:
+    """Met between ``low`` and ``high`` days (both included) after the order's issue date."""
+    q = Q()
+    if low is not None:
+        q &= Q(met_on__gte=F("term__order__issued_on") + timedelta(days=low))
+    if high is not None:
+        q &= Q(met_on__lte=F("term__order__issued_on") + timedelta(days=high))
+    return q
+
+
+def dashboard_deadlines(user: User, *, authority: Authority | None = None) -> QuerySet[Deadline]:
+    """The deadlines of ``dashboard_orders``: the same rule, with the order joined once.
+
+    ``orders_visible_to`` is "the order's investigation is one ``user`` may see";
+    applied through the join (rather than as ``term__order__in=<visible orders>``)
+    the order is read once per deadline, from ``orders_order_visible`` alone, and
+    the conditions on its status share that join.
+    """
+    deadlines = Deadline.objects.filter(term__order__investigation__in=investigations_visible_to(user)).exclude(
+        term__order__status=OrderStatus.DRAFT
+    )
+    if authority is not None:
+        deadlines = deadlines.filter(term__order__authority=authority)
+    return deadlines
+
+
+# --- Headline figures ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    open_orders: int
+    due_soon: int
+    overdue: int
+    stayed: int
+    met_in_period: int
+    met_on_time: int
+
+    @property
+    def on_time_percent(self) -> int | None:
+        """Share of the deadlines met in the period that were met on time (rounded), ``None`` if none was met."""
+        if not self.met_in_period:
+            return None
+        return round(100 * self.met_on_time / self.met_in_period)
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    first: date  # the week's first day (today, today + 7, …)
+    last: date
+    count: int
+
+
+@dataclass(frozen=True)
+class ComplianceBucket:
+    low: int
+    high: int | None
+    count: int
+
+
+@dataclass(frozen=True)
+class DeadlineFigures:
+    """Every deadline figure of the page: what is owed today on running orders, and the period's compliance."""
+
+    due_soon: int
+    overdue: int
+    stayed: int
+    weeks: list[WeekCount]
+    met_in_period: int
+    met_on_time: int
+    buckets: list[ComplianceBucket]
+
+
+def week_spans(today: date, weeks: int = WEEKS_AHEAD) -> list[tuple[date, date]]:
+    """The chart's weeks counted from today: (today, today + 6), (today + 7, today + 13), …"""
+    return [(today + timedelta(days=7 * n), today + timedelta(days=7 * n + 6)) for n in range(weeks)]
+
+
+def deadline_figures(
+    user: User, *, authority: Authority | None = None, today: date, start: date, end: date
+) -> DeadlineFigures:
+    """Due soon, overdue, stayed, due per week, met in the period, on time, time to compliance: one query.
+
+    The WHERE is the definitions joined by OR, each bounded by a partial index on
+    the deadlines: pending and due from today to the chart's last day
+    (``orders_deadline_active_due``), owed and due before today
+    (``orders_deadline_owed_due``), stayed (``orders_deadline_stayed``), met in the
+    period (``orders_deadline_met_on``). PostgreSQL reads the four ranges and ORs
+    them (BitmapOr), so no other deadline is read; the visible orders and their
+    terms are read once for all the figures. The ``FILTER`` of each count then
+    tells the figures apart.
+    """
+    spans = week_spans(today)
+    soon_last = today + timedelta(days=DUE_SOON_DAYS)
+    window_last = max(soon_last, spans[-1][1])
+    overdue, stayed, met = overdue_q(today), stayed_q(), met_between_q(start, end)
+    counts = (
+        dashboard_deadlines(user, authority=authority)
+        .filter(due_between_q(today, window_last) | overdue | stayed | met)
+        .aggregate(
+            due_soon=Count("pk", filter=due_between_q(today, soon_last)),
+            overdue=Count("pk", filter=overdue),
+            stayed=Count("pk", filter=stayed),
+            met_in_period=Count("pk", filter=met),
+            met_on_time=Count("pk", filter=met & on_time_q()),
+            **{f"w{n}": Count("pk", filter=due_between_q(first, last)) for n, (first, last) in enumerate(spans)},
+            **{
+                f"b{n}": Count("pk", filter=met & days_to_comply_q(low, high))
+                for n, (low, high) in enumerate(COMPLIANCE_BUCKETS)
+            },
+        )
+    )
+    return DeadlineFigures(
+        due_soon=counts["due_soon"],
+        overdue=counts["overdue"],
+        stayed=counts["stayed"],
+        weeks=[WeekCount(first, last, counts[f"w{n}"]) for n, (first, last) in enumerate(spans)],
+        met_in_period=counts["met_in_period"],
+        met_on_time=counts["met_on_time"],
+        buckets=[ComplianceBucket(low, high, counts[f"b{n}"]) for n, (low, high) in enumerate(COMPLIANCE_BUCKETS)],
+    )
+
+
+# --- Orders by status ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuthorityStatusCounts:
+    authority_id: int
+    code: str
+    counts: dict[str, int]  # status → orders
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def running(self) -> int:
+        """Orders still running: issued and not complied, quashed or withdrawn."""
+        return sum(n for status, n in self.counts.items() if status not in ORDER_STATUSES_NOT_RUNNING)
+
+
+def orders_by_status(user: User, *, authority: Authority | None = None) -> list[AuthorityStatusCounts]:
+    """Issued orders per issuing authority and status, authorities by code (one GROUP BY query).
+
+    Without ``authority`` the rows also say which authorities the filter offers
+    (``dashboard_authorities``) and, summed, the open orders (``open_orders``):
+    the page reads the visible orders once for the three.
+    """
+    rows = (
+        dashboard_orders(user, authority=authority)
+        .order_by()
+        .values("authority_id", "authority__code", "status")
+        .annotate(n=Count("pk"))
+        .order_by("authority__code", "status")
+    )
+    by_authority: dict[int, AuthorityStatusCounts] = {}
+    for row in rows:
+        entry = by_authority.setdefault(
+            row["authority_id"], AuthorityStatusCounts(row["authority_id"], row["authority__code"], {})
+        )
+        entry.counts[row["status"]] = row["n"]
+    return list(by_authority.values())
+
+
+def of_authority(rows: list[AuthorityStatusCounts], authority: Authority | None) -> list[AuthorityStatusCounts]:
+    """The rows of ``authority`` only (all of them if ``None``): no query."""
+    return [row for row in rows if authority is None or row.authority_id == authority.pk]
+
+
+def open_orders(rows: list[AuthorityStatusCounts]) -> int:
+    """Running orders, summed from ``orders_by_status``: the same set as ``running_order_q`` (no query)."""
+    return sum(row.running for row in rows)
+
+
+# --- Tables -------------------------------------------------------------------------------------------
+
+
+def _with_order(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:
+    return deadlines.select_related("term__order__authority__jurisdiction", "term__order__investigation")
+
+
+def deadlines_next(
+    user: User, *, authority: Authority | None = None, today: date, limit: int = TABLE_ROWS
+) -> list[Deadline]:
+    """The next pending deadlines from today, soonest first (one query)."""
+    deadlines = dashboard_deadlines(user, authority=authority).filter(pending_q(), due_on__gte=today)
+    return list(
+        _with_order(deadlines).order_by(
+            "due_on", "term__order__authority__code", "term__order__number", "term__number"
+        )[:limit]
+    )
+
+
+def deadlines_overdue(
+    user: User, *, authority: Authority | None = None, today: date, limit: int = TABLE_ROWS
+) -> list[Deadline]:
+    """The overdue deadlines, most days late first (one query)."""
+    deadlines = dashboard_deadlines(user, authority=authority).filter(overdue_q(today))
+    return list(
+        _with_order(deadlines).order_by(
+            "due_on", "term__order__authority__code", "term__order__number", "term__number"
+        )[:limit]
+    )
+
+
+def dashboard_authorities(rows: list[AuthorityStatusCounts]) -> QuerySet[Authority]:
+    """The authorities the filter offers: those that issued an order the user may see.
+
+    ``rows`` are ``orders_by_status(user)`` without an authority, so that the
+    visible orders are not read again: one query by primary key.
+    """
+    return Authority.objects.filter(pk__in=[row.authority_id for row in rows]).order_by("code")
