@@ -299,7 +299,11 @@ def _historical_rows(tracked: _Tracked, investigation: Investigation, limit: int
     """The newest ``limit`` history rows of one model and, by row, the row before it (one query)."""
     historical = tracked.model.history.model  # type: ignore[attr-defined]
     rows = list(
-        historical.objects.filter(_history_ids(tracked, investigation, limit))
+        # The object's own condition first (indexed, a handful of rows), then the newest ids and
+        # their predecessors (which share it): alone, the two IN (…) OR IN (…) subqueries make
+        # PostgreSQL scan the whole history table (seconds with a million deadlines, see docs/performance.md).
+        historical.objects.filter(tracked.condition(investigation))
+        .filter(_history_ids(tracked, investigation, limit))
         .select_related("history_user", *tracked.select)
         .annotate(previous_id=previous_row(historical))
         .order_by(*NEWEST_FIRST)

@@ -457,7 +457,11 @@ def _history_ids(tracked: _Tracked, order: Order, limit: int) -> Q:
 def _historical_rows(tracked: _Tracked, order: Order, limit: int) -> tuple[list[Any], dict[int, Any]]:
     historical = _historical(tracked.model)
     rows = list(
-        historical.objects.filter(_history_ids(tracked, order, limit))
+        # The object's own condition first (indexed, a handful of rows), then the newest ids and
+        # their predecessors (which share it): alone, the two IN (…) OR IN (…) subqueries make
+        # PostgreSQL scan the whole history table (seconds with a million deadlines, see docs/performance.md).
+        historical.objects.filter(tracked.condition(order))
+        .filter(_history_ids(tracked, order, limit))
         .select_related("history_user", *tracked.select)
         .annotate(previous_id=previous_row(historical))
         .order_by(*NEWEST_FIRST)

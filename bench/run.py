@@ -1,0 +1,184 @@
+"""The benchmark suite: build a PostgreSQL database at a chosen scale, measure, print JSON.
+
+    python bench/run.py                 # 100 000 investigations, 300 000 orders, 1 000 000 deadlines
+    python bench/run.py --quick         # 1 000 / 3 000 / 10 000, three repeats: CI-sized
+    python bench/run.py --scale 0.1     # 10 % of the default scale
+    python bench/run.py --reuse --json-out var/bench.json
+
+1. Build (bench/build.py): drop and create the database, migrate, ``seed_demo``,
+   generate the volume in SQL, ``VACUUM ANALYZE`` (skipped with ``--reuse`` when the
+   database already holds that scale).
+2. Measure (bench/measure.py), in this order: one deadline sweep over every deadline
+   (and a second that must raise nothing); the investigations and orders lists, an
+   investigation page and an order page; the dashboard beside the raw SQL of its
+   queries; an order PDF beside plain WeasyPrint on the same HTML.
+3. Print the results as JSON (and write them to ``--json-out``), with each target met or not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/casetracker_bench"
+QUICK_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/casetracker_bench_quick"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the default scale (default 1.0)")
+    parser.add_argument("--investigations", type=int, help="number of investigations (overrides --scale)")
+    parser.add_argument("--orders", type=int, help="number of orders (overrides --scale)")
+    parser.add_argument("--deadlines", type=int, help="number of deadlines (overrides --scale)")
+    parser.add_argument("--quick", action="store_true", help="1 000 / 3 000 / 10 000 and three repeats")
+    parser.add_argument("--repeat", type=int, help="timed repeats of each measurement (default 10, quick 3)")
+    parser.add_argument(
+        "--database-url",
+        help=f"the database to build (default {DEFAULT_DATABASE_URL}, with --quick {QUICK_DATABASE_URL}; "
+        "or BENCH_DATABASE_URL); it is dropped and created again unless --reuse applies",
+    )
+    parser.add_argument("--reuse", action="store_true", help="keep the database if it already holds this scale")
+    parser.add_argument("--json-out", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=["sweep", "pages", "dashboard", "pdf"],
+        help="measure only this (repeatable; default: all)",
+    )
+    args = parser.parse_args(argv)
+    if args.database_url is None:
+        # A quick run never drops the full-scale database, which takes minutes to build.
+        args.database_url = os.environ.get("BENCH_DATABASE_URL") or (
+            QUICK_DATABASE_URL if args.quick else DEFAULT_DATABASE_URL
+        )
+    if args.scale <= 0:
+        parser.error("--scale must be more than 0")
+    for name in ("investigations", "orders", "deadlines", "repeat"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            parser.error(f"--{name} must be at least 1")
+    return args
+
+
+def wanted_scale(args: argparse.Namespace) -> Any:
+    from bench.build import FULL, QUICK, Scale
+
+    base = QUICK if args.quick else Scale(*(max(1, round(v * args.scale)) for v in FULL.as_dict().values()))
+    scale = Scale(
+        investigations=args.investigations or base.investigations,
+        orders=args.orders or base.orders,
+        deadlines=args.deadlines or base.deadlines,
+    )
+    if scale.orders > scale.deadlines:
+        raise SystemExit("every order has at least one term: --deadlines must be at least --orders")
+    return scale
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    args = parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+    from bench import build
+
+    scale = wanted_scale(args)
+    repeat = args.repeat or (3 if args.quick else 10)
+    started = time.monotonic()
+    build_info: dict[str, Any] = {"reused": False}
+    if args.reuse and build.recorded_scale(args.database_url) == scale:
+        build_info["reused"] = True
+        log(f"reusing {args.database_url} at {scale.as_dict()}")
+    else:
+        log(f"building {args.database_url} at {scale.as_dict()}")
+        build.recreate_database(args.database_url)
+
+    import django
+
+    django.setup()
+    if build_info["reused"]:
+        # Migrations added since the database was built (indexes, mostly) still apply.
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    else:
+        t = time.monotonic()
+        build.prepare_schema_and_reference()
+        build_info["migrate_and_seed_seconds"] = round(time.monotonic() - t, 1)
+        log(f"  migrate and seed_demo: {build_info['migrate_and_seed_seconds']} s")
+        build_info["generate_seconds"] = build.generate(scale, log=log)
+    build_info["seconds"] = round(time.monotonic() - started, 1)
+
+    from bench import measure
+
+    only = set(args.only or ["sweep", "pages", "dashboard", "pdf"])
+    results: dict[str, Any] = {
+        "machine": measure.machine(),
+        "date": measure.today(),
+        "scale": scale.as_dict(),
+        "rows": build.counts(),
+        "repeats": repeat,
+        "build": build_info,
+    }
+    # The sweep first: the pages then show the alerts it raised, as they would in production.
+    steps = [
+        ("sweep", lambda: measure.sweep()),
+        ("pages", lambda: measure.pages(repeat)),
+        ("dashboard", lambda: measure.dashboard(repeat)),
+        ("pdf", lambda: measure.pdf(repeat)),
+    ]
+    for name, step in steps:
+        if name not in only:
+            continue
+        t = time.monotonic()
+        log(f"measuring {name}…")
+        results[name] = step()
+        log(f"  {name}: {round(time.monotonic() - t, 1)} s")
+    results["targets_met"] = targets_met(results)
+    results["total_seconds"] = round(time.monotonic() - started, 1)
+    text = json.dumps(results, indent=2, ensure_ascii=False)
+    print(text)
+    if args.json_out:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(text + "\n")
+    return results
+
+
+def targets_met(results: dict[str, Any]) -> dict[str, Any]:
+    """Each target: true, false, or "not measured" (its module missing or the step skipped)."""
+
+    def met(item: Any) -> Any:
+        if not isinstance(item, dict) or not item.get("available", False):
+            return "not measured"
+        return bool(item.get("target_met"))
+
+    pages = results.get("pages", {})
+    page_names = [name for name in pages if name != "subjects"]
+    lists_and_pages: Any = "not measured"
+    if page_names:
+        lists_and_pages = all(met(pages[name]) is True for name in page_names)
+    return {
+        "dashboard": met(results.get("dashboard")),
+        "lists_and_pages": lists_and_pages,
+        "sweep": met(results.get("sweep")),
+        "pdf": met(results.get("pdf")),
+    }
+
+
+if __name__ == "__main__":
+    main()
