@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    # Swagger UI's files, served as our static files (no CDN).
+    "drf_spectacular_sidecar",
     "casework",
     "orders",
 ]
@@ -111,6 +113,13 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE",
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share the file: wait for the lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # PostgreSQL's JIT compiles every query whose estimated cost passes jit_above_cost: on
+    # these tables that costs 0.03–2 s per query and saves nothing (docs/performance.md).
+    # Options given in DATABASE_URL (?options=…) come first; a jit setting there wins.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if "jit" not in _options.get("options", ""):
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "casework.User"
@@ -127,6 +136,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Languages and time -----------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# Short dates in ISO 8601 in both languages, as Canadian offices write them (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 # Instants are stored in UTC; a deadline's local date is computed in the issuing
@@ -155,9 +166,11 @@ STORAGES = {
 # Read-only JSON under /api/ for legal teams' tools; the same visibility as the pages
 # (casework.permissions / orders.permissions). Session or token authentication.
 REST_FRAMEWORK = {
+    # Token first: a request without credentials gets 401 with "WWW-Authenticate: Token",
+    # which tells a client how to sign in (session first would answer 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -171,6 +184,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- E-mail -----------------------------------------------------------------------
@@ -229,6 +245,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # PDFs and export bundles whose task was lost (a broker outage, a killed worker): sent again
+    # after 2 minutes, marked failed after an hour (orders.documents / orders.exports).
+    "resume-background-work": {
+        "task": "orders.tasks.resume_background_work",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
     # The daily digest for those who chose it: 12:00 UTC is the morning across Canada.
     "send-digests": {
         "task": "orders.tasks.send_digests",
@@ -268,4 +291,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports every layout step at INFO and fontTools every subset table: only
+    # their warnings (an unloadable resource, a missing glyph) belong in the log.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -1,11 +1,11 @@
-"""/api/: the DRF router's browsable root, the resources, and the OpenAPI schema.
+"""/api/: the DRF router's browsable root, the resources, the OpenAPI schema and its Swagger UI page.
 
 One order's URL is ``/api/orders/<authority>/<number>/``, the same key as its page;
 the other resources are keyed by reference (investigations) or id.
 """
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from orders.api import views
@@ -21,6 +21,8 @@ router.register("documents", views.OrderDocumentViewSet, basename="document")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The schema as a page to read and try the API from (Swagger UI, from drf-spectacular-sidecar).
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("orders/<str:authority>/<str:number>/", views.OrderDetailView.as_view(), name="order-detail"),
     *router.urls,
     # Last: what no route above takes. Only paths ending in a slash, so that Django's

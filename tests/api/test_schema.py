@@ -40,6 +40,18 @@ def test_it_serves_the_schema_to_signed_in_users(bob: User, token_client: Callab
     assert set(schema["paths"]) >= {"/api/orders/", "/api/documents/{id}/", "/api/investigations/{reference}/"}
 
 
+def test_it_serves_the_schema_as_a_swagger_ui_page_with_local_assets(bob: User, client: Any) -> None:
+    client.force_login(bob)
+    response = client.get(reverse("api:docs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("api:schema") in html
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()  # no asset from a CDN
+    client.logout()
+    assert client.get(reverse("api:docs")).status_code == 401
+
+
 @pytest.fixture
 def api_token(world: World, carol: User) -> str:
     return Token.objects.create(user=carol).key
