@@ -3,6 +3,7 @@
 #   make run     set up, migrate, load the demo data, serve on http://127.0.0.1:8000/ with a worker
 #   make test    lint, type-check, migrations check, the whole test suite
 #   make lint    ruff and mypy only       make e2e    the browser tests only
+#   make bench-quick  the benchmark at a small scale (PostgreSQL)   make bench  at full scale
 #   make format  rewrite the code in the house style
 #   make clean   caches and build output  make distclean  also the virtualenv and var/ (the local database)
 
@@ -20,7 +21,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 BROKER_DIRS := var/broker/queue var/broker/processed var/broker/control var/media
 
-.PHONY: help venv run test lint format e2e check chromium clean distclean
+.PHONY: help venv run test lint format e2e check chromium clean distclean bench bench-quick
 
 help:
 	@awk '!/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' Makefile
@@ -127,6 +128,16 @@ test: venv chromium
 
 e2e: venv chromium
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+# The benchmark suite (bench/README.md): builds a PostgreSQL database (BENCH_DATABASE_URL or the
+# local server) and prints its measurements as JSON, also written under var/bench/.
+bench-quick: venv
+	@mkdir -p var/bench
+	$(PY) bench/run.py --quick --json-out var/bench/quick.json $(BENCH_ARGS)
+
+bench: venv
+	@mkdir -p var/bench
+	$(PY) bench/run.py --json-out var/bench/full.json $(BENCH_ARGS)
 
 format: venv
 	$(BIN)/ruff check --fix .
