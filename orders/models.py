@@ -104,6 +104,13 @@ class Order(models.Model):
             # this index and stops after its rows, instead of sorting every visible order.
             # PostgreSQL sorts NULLs first in a DESC index, as the list does (SQLite cannot say so).
             models.Index(fields=["-issued_on"], name="orders_order_list_order"),
+            # The dashboard (orders.dashboard): the visible orders of the investigations a user
+            # sees, with what its counts need, read from the index alone (no table rows).
+            models.Index(
+                fields=["investigation"],
+                include=["id", "status", "authority", "issued_on"],
+                name="orders_order_visible",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -182,6 +189,11 @@ class Term(models.Model):
                 condition=Q(daily_penalty__isnull=True) | ~Q(penalty_currency=""), name="orders_term_penalty_currency"
             ),
         ]
+        indexes = [
+            # The dashboard's deadline counts go from the visible orders to their deadlines
+            # through the terms: this index lists an order's terms without reading their texts.
+            models.Index(fields=["order"], include=["id"], name="orders_term_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order} term {self.number}"
@@ -232,11 +244,32 @@ class Deadline(models.Model):
             ),
         ]
         indexes = [
-            # The sweep: active deadlines by due date (sweep_deadlines, "my deadlines").
+            # The sweep: active deadlines by due date (sweep_deadlines, "my deadlines"); the
+            # dashboard's pending deadlines in a window and its next deadlines (with the term,
+            # so that they are counted from the index alone).
             models.Index(
                 fields=["due_on"],
+                include=["term"],
                 name="orders_deadline_active_due",
                 condition=Q(status__in=ACTIVE_DEADLINE_STATUSES),
+            ),
+            # The dashboard's overdue deadlines: still owed (running or closed as missed) and
+            # due before today (orders.dashboard.overdue_q).
+            models.Index(
+                fields=["due_on"],
+                include=["term"],
+                name="orders_deadline_owed_due",
+                condition=Q(status__in=["open", "extended", "missed"]),
+            ),
+            # The dashboard's stayed deadlines (orders.dashboard.stayed_q).
+            models.Index(fields=["term"], name="orders_deadline_stayed", condition=Q(status="stayed")),
+            # The dashboard's measures of compliance: deadlines met in a period, by the day met
+            # (orders.dashboard.met_between_q), with the due date for "on time".
+            models.Index(
+                fields=["met_on"],
+                include=["due_on", "term"],
+                name="orders_deadline_met_on",
+                condition=Q(status="met"),
             ),
         ]
 

@@ -82,6 +82,10 @@ EXPECTED = {
     # order, its assigned staff, terms, deadlines, stays, extensions, submissions,
     # proceedings; 20 the documents; 21 the user's authority (header).
     "order page": 21,
+    # 1 session, 2 user, 3 the user's authority with its jurisdiction (today), 4 orders by
+    # status and authority, 5 every deadline figure and chart, 6 the next deadlines, 7 the
+    # overdue deadlines, 8 the bell, 9 the authorities offered by the filter.
+    "dashboard": 9,
 }
 
 
@@ -125,6 +129,7 @@ def test_it_runs_the_same_number_of_queries_with_more_data(client: Client) -> No
             client, orders, {"q": "SYN", "authority": legal.authority_id, "per_page": 100}
         )
         size["order page"] = _queries(client, reverse("orders:detail", args=[order.authority.code, order.number]))
+        size["dashboard"] = _queries(client, reverse("orders:dashboard"))
         counts.append(size)
 
     # The larger size really is larger…

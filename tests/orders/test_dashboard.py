@@ -22,8 +22,10 @@ from django.test import Client
 from django.urls import reverse
 
 from casework.models import Investigation, User
+from orders.dashboard import dashboard_deadlines
 from orders.dashboard_views import page_today
 from orders.models import Deadline, Order
+from orders.permissions import orders_visible_to
 from orders.services import deadline_close, deadline_stay, order_draft, order_issue, term_add
 from tests.conftest import Ref
 
@@ -205,6 +207,18 @@ def test_it_never_counts_an_order_the_manager_may_not_see(client: Client) -> Non
     page = response.content.decode()
     for order in Order.objects.filter(pk__in=seen_by_bc - seen_by_opc):
         assert f">{order.number}<" not in page
+
+
+@pytest.mark.usefixtures("demo")
+def test_its_deadlines_are_those_of_the_issued_orders_the_user_may_see() -> None:
+    # dashboard_deadlines applies orders_visible_to's rule through a join (for its plan):
+    # it must keep selecting exactly the deadlines of the orders that function returns.
+    for username in ("bc.manager", "opc.manager", "qc.manager", "admin"):
+        user = demo_user(username)
+        orders = orders_visible_to(user).exclude(status="draft")
+        want = set(Deadline.objects.filter(term__order__in=orders).values_list("pk", flat=True))
+        assert want, username
+        assert set(dashboard_deadlines(user).values_list("pk", flat=True)) == want, username
 
 
 # --- Small data: scoping, filters, access, query counts ------------------------------------------------
