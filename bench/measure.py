@@ -207,7 +207,7 @@ def subjects() -> dict[str, Any]:
 
 
 def pages(repeat: int) -> dict[str, Any]:
-    """The lists (with filters and search), an investigation page, an order page."""
+    """The lists (with filters and search), an investigation page, an order page, and their histories."""
     from django.urls import reverse
 
     who = subjects()
@@ -232,6 +232,13 @@ def pages(repeat: int) -> dict[str, Any]:
         "orders_list": (who["legal"], orders, {}),
         "orders_list_filtered": (who["legal"], orders, {"status": "issued", "q": "location"}),
         "order_page": (who["legal"], reverse("orders:detail", args=list(who["order"])), {}),
+        # The history, which the detail pages load after themselves (a request of its own).
+        "investigation_history": (
+            who["investigator"],
+            reverse("casework:investigation_history", args=[who["investigation"]]),
+            {"partial": "1"},
+        ),
+        "order_history": (who["legal"], reverse("orders:history", args=list(who["order"])), {"partial": "1"}),
     }
     results: dict[str, Any] = {"subjects": {k: v for k, v in who.items() if k != "authority_id"}}
     for name, (user, path, params) in cases.items():

@@ -9,7 +9,7 @@ decided by ``casework.permissions`` only.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -108,8 +108,6 @@ class InvestigationPage:
     recommendations: list[Recommendation]
     related: list[RelatedInvestigation]
     assignees: list[User]
-    history: list[HistoryEntry] = field(default_factory=list)
-    history_limit: int = HISTORY_LIMIT
 
     @property
     def has_findings(self) -> bool:
@@ -122,8 +120,8 @@ def investigation_page(user: User, investigation: Investigation) -> Investigatio
     Queries, whatever the number of rows: respondents; participations with their
     authorities; their statutes; their findings with the statute; events;
     recommendations; the findings they follow from; assigned staff; the related
-    investigations in both directions (only those ``user`` may see); and the history
-    (see ``investigation_history``).
+    investigations in both directions (only those ``user`` may see). The history is
+    a page of its own, which the investigation page loads after it (``investigation_history``).
     """
     findings = Finding.objects.select_related("statute").order_by("issued_on", "statute__code", "pk")
     participations = list(
@@ -165,11 +163,18 @@ def investigation_page(user: User, investigation: Investigation) -> Investigatio
         recommendations=recommendations,
         related=related,
         assignees=list(investigation.assignees.select_related("authority").order_by("last_name", "username")),
-        history=investigation_history(user, investigation),
     )
 
 
 # --- History -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """What ``_history.html`` shows: the entries, newest first, and how many at most."""
+
+    history: list[HistoryEntry]
+    history_limit: int = HISTORY_LIMIT
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", views.investigation_create, name="investigation_create"),
     path("<str:reference>/", views.investigation_detail, name="investigation_detail"),
     path("<str:reference>/edit/", views.investigation_edit, name="investigation_edit"),
+    path("<str:reference>/history/", views.investigation_history, name="investigation_history"),
     path("<str:reference>/export.json", views.investigation_export, name="investigation_export"),
     path("<str:reference>/participants/add/", views.participant_add, name="participant_add"),
     path("<str:reference>/events/add/", views.event_add, name="event_add"),

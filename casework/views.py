@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -119,6 +120,23 @@ def investigation_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "can_edit": can_edit_investigation(user, investigation),
     }
     return render(request, "casework/investigation_detail.html", context)
+
+
+@login_required
+@require_GET
+def investigation_history(request: HttpRequest, reference: str) -> HttpResponse:
+    """The investigation's audit trail: a page of its own, and (``?partial=1``) the section
+    that the investigation page loads into itself once it is shown."""
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference)
+    context = {
+        "investigation": investigation,
+        "page": selectors.HistoryView(selectors.investigation_history(user, investigation)),
+    }
+    if request.GET.get("partial") == "1":
+        # Without the request: the section needs none of what the page's header does.
+        return HttpResponse(render_to_string("casework/_investigation_history.html", context))
+    return render(request, "casework/investigation_history.html", context)
 
 
 @login_required

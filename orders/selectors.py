@@ -13,11 +13,12 @@ it is already the next day in UTC, and the deadline is not late yet.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -51,6 +52,7 @@ from orders.models import (
     Extension,
     Notification,
     Order,
+    OrderDocument,
     OrderStatus,
     Stay,
     Term,
@@ -235,8 +237,6 @@ class OrderPage:
     proceedings: list[CourtProceeding]
     revisions: list[Any]
     next_statuses: list[tuple[str, str]]
-    history: list[HistoryEntry] = field(default_factory=list)
-    history_limit: int = HISTORY_LIMIT
 
     @property
     def is_draft(self) -> bool:
@@ -340,8 +340,8 @@ def order_page(user: User, order: Order, now: datetime | None = None) -> OrderPa
 
     Queries, whatever the number of terms: terms with their deadlines; stays;
     extensions; alerts; assigned staff; compliance submissions (with their term
-    and assessor); court proceedings; revisions (with who made them); and the
-    history (see ``order_history``).
+    and assessor); court proceedings; revisions (with who made them). The history is a page of its
+    own, which the order page loads after it (``order_history``).
     """
     time_zone = order.authority.jurisdiction.time_zone
     today = local_today(now or timezone.now(), time_zone)
@@ -360,7 +360,6 @@ def order_page(user: User, order: Order, now: datetime | None = None) -> OrderPa
         proceedings=list(order.proceedings.order_by(F("filed_on").asc(nulls_last=True), "pk")),
         revisions=list(order.revisions.select_related("made_by").order_by("recorded_at", "pk")),
         next_statuses=next_statuses(order),
-        history=order_history(order),
     )
 
 
@@ -436,7 +435,21 @@ def _tracked_models() -> tuple[_Tracked, ...]:
             (),
             lambda row: _("court proceeding in %(court)s") % {"court": row.court},
         ),
+        _Tracked(
+            OrderDocument,
+            lambda o: Q(order_id=o.pk),
+            (),
+            lambda row: (
+                _("PDF version %(version)s (%(language)s)")
+                % {"version": row.version, "language": _language_name(row.language)}
+            ),
+        ),
     )
+
+
+def _language_name(code: str) -> str:
+    """The language's name in the reader's language ("French", "anglais"), or the code if unknown."""
+    return str(dict(settings.LANGUAGES).get(code, code))
 
 
 # Bookkeeping, the parent a row hangs from, and the deadline's computation as data

@@ -30,6 +30,7 @@ order_patterns = [
     path("proceedings/add/", views.proceeding_add, name="proceeding_add"),
     path("proceedings/<int:pk>/stay/", views.proceeding_stay, name="proceeding_stay"),
     path("proceedings/<int:pk>/decide/", views.proceeding_decide, name="proceeding_decide"),
+    path("history/", views.order_history, name="history"),
     path("documents/render/", document_views.document_render, name="document_render"),
     path("documents/<int:pk>/", document_views.document_status, name="document_status"),
     path("documents/<int:pk>/download/", document_views.document_download, name="document_download"),

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casework.forms import ServiceForm
 from casework.models import Investigation, User
 from casework.permissions import get_investigation_for_user
+from casework.selectors import HistoryView
 from casework.tables import configure
 from orders import selectors, services
 from orders.deadlines import local_today
@@ -136,6 +138,20 @@ def order_detail(request: HttpRequest, authority: str, number: str) -> HttpRespo
     page = selectors.order_page(user, order)
     documents = documents_panel(order, [item.term for item in page.terms], can_render=page.can_change)
     return render(request, "orders/order_detail.html", {"order": order, "page": page, "documents": documents})
+
+
+@login_required
+@require_GET
+def order_history(request: HttpRequest, authority: str, number: str) -> HttpResponse:
+    """The order's audit trail: a page of its own, and (``?partial=1``) the section that the
+    order page loads into itself once it is shown."""
+    user = _staff(request)
+    order = get_order_for_user(user, authority, number)
+    context = {"order": order, "page": HistoryView(selectors.order_history(order))}
+    if request.GET.get("partial") == "1":
+        # Without the request: the section needs none of what the page's header does.
+        return HttpResponse(render_to_string("orders/_order_history.html", context))
+    return render(request, "orders/order_history.html", context)
 
 
 @login_required

@@ -63,13 +63,15 @@ EXPECTED = {
     "investigations list, searched and filtered": 9,
     # 1 session, 2 user, 3 the investigation, 4 participations with their authorities,
     # 5 their statutes, 6 their findings, 7 recommendations, 8 the findings they follow
-    # from, 9 related investigations, 10 respondents, 11 events, 12 assigned staff; the
-    # history: 13 the linked references the user may see, 14-23 the investigation, its
-    # respondents, its assignees, participations, their statutes, findings,
-    # recommendations, their findings, events, links; 24 whether the user is assigned,
-    # 25 the user's authority (header); 26 the orders section; the timeline: 27 the stage
-    # history, 28 the orders, 29 their terms with deadlines, 30 stays, 31 court proceedings.
-    "investigation page": 31,
+    # from, 9 related investigations, 10 respondents, 11 events, 12 assigned staff;
+    # 13 whether the user is assigned, 14 the user's authority (header); 15 the orders
+    # section; the timeline: 16 the stage history, 17 the orders, 18 their terms with
+    # deadlines, 19 stays, 20 court proceedings.
+    "investigation page": 20,
+    # Loaded by the page after it: 1 session, 2 user, 3 the investigation, 4 the linked
+    # references the user may see, 5-14 the investigation, its respondents, its assignees,
+    # participations, their statutes, findings, recommendations, their findings, events, links.
+    "investigation history": 14,
     # 1 session, 2 user, 3 the paginator's count, 4 the user's authority (header),
     # 5 the authorities offered by the filter form, 6 the page of orders with their
     # authority, jurisdiction, investigation and next due date.
@@ -78,10 +80,12 @@ EXPECTED = {
     "orders list, searched and filtered": 7,
     # 1 session, 2 user, 3 the order with its authority, jurisdiction and investigation,
     # 4 terms with their deadlines, 5 stays, 6 extensions, 7 alerts, 8 assigned staff,
-    # 9 compliance submissions, 10 court proceedings, 11 revisions; the history: 12-19 the
-    # order, its assigned staff, terms, deadlines, stays, extensions, submissions,
-    # proceedings; 20 the documents; 21 the user's authority (header).
-    "order page": 21,
+    # 9 compliance submissions, 10 court proceedings, 11 revisions, 12 the documents,
+    # 13 the user's authority (header).
+    "order page": 13,
+    # Loaded by the page after it: 1 session, 2 user, 3 the order; 4-12 the order, its
+    # assigned staff, terms, deadlines, stays, extensions, submissions, proceedings, documents.
+    "order history": 12,
     # 1 session, 2 user, 3 the user's authority with its jurisdiction (today), 4 orders by
     # status and authority, 5 every deadline figure and chart, 6 the next deadlines, 7 the
     # overdue deadlines, 8 the bell, 9 the authorities offered by the filter.
@@ -122,6 +126,9 @@ def test_it_runs_the_same_number_of_queries_with_more_data(client: Client) -> No
             "investigations list": _queries(client, investigations, {"per_page": 100}),
             "investigations list, searched and filtered": _queries(client, investigations, searched),
             "investigation page": _queries(client, reverse("casework:investigation_detail", args=[reference])),
+            "investigation history": _queries(
+                client, reverse("casework:investigation_history", args=[reference]), {"partial": 1}
+            ),
         }
         client.force_login(legal)
         size["orders list"] = _queries(client, orders, {"per_page": 100})
@@ -129,6 +136,9 @@ def test_it_runs_the_same_number_of_queries_with_more_data(client: Client) -> No
             client, orders, {"q": "SYN", "authority": legal.authority_id, "per_page": 100}
         )
         size["order page"] = _queries(client, reverse("orders:detail", args=[order.authority.code, order.number]))
+        size["order history"] = _queries(
+            client, reverse("orders:history", args=[order.authority.code, order.number]), {"partial": 1}
+        )
         size["dashboard"] = _queries(client, reverse("orders:dashboard"))
         counts.append(size)
 

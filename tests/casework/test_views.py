@@ -59,6 +59,10 @@ def _detail(investigation: Investigation) -> str:
     return reverse("casework:investigation_detail", args=[investigation.reference])
 
 
+def _history(investigation: Investigation) -> str:
+    return reverse("casework:investigation_history", args=[investigation.reference])
+
+
 # --- Signing in, layout, language ----------------------------------------------------
 
 
@@ -305,7 +309,9 @@ def test_it_shows_related_investigations_only_when_visible(
 
     html = client.get(_detail(joint_investigation)).content.decode()
     assert "BC-VISIBLE" in html
-    assert "CAI-HIDDEN" not in html  # neither in the related list nor in the history
+    assert "CAI-HIDDEN" not in html  # not in the related list
+    history = client.get(_history(joint_investigation)).content.decode()
+    assert "BC-VISIBLE" in history and "CAI-HIDDEN" not in history  # nor in the history
     # And from the other side: the link is shown on both.
     assert "PIPEDA-000001" in client.get(_detail(visible)).content.decode()
 
@@ -317,10 +323,31 @@ def test_it_shows_the_history_with_changes(client: Client, alice: User, joint_in
         _edit_payload(joint_investigation, title="Renamed investigation", stage="report_issued"),
     )
     html = client.get(_detail(joint_investigation)).content.decode()
-    history = html[html.index('id="history-heading"') :]
-    assert "Joint investigation of Example Corp." in history and "Renamed investigation" in history
-    assert "report of findings issued" in history
-    assert "Created" in history and "Changed" in history
+    # The page holds the history's section and loads it from the history page.
+    section = html[html.index('id="history-heading"') :]
+    assert f'data-history-src="{_history(joint_investigation)}?partial=1"' in html
+    assert f'href="{_history(joint_investigation)}"' in section
+    for url, whole_page in (
+        (_history(joint_investigation), True),
+        (_history(joint_investigation) + "?partial=1", False),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert ("<html" in html) is whole_page
+        history = html[html.index('id="history-heading"') :]
+        assert "Joint investigation of Example Corp." in history and "Renamed investigation" in history
+        assert "report of findings issued" in history
+        assert "Created" in history and "Changed" in history
+
+
+def test_the_history_answers_404_to_those_who_may_not_see_the_investigation(
+    client: Client, ref: Ref, bob: User
+) -> None:
+    hidden = _open(ref, "CAI-HIDDEN", lead=ref.cai)
+    client.force_login(bob)
+    assert client.get(_history(hidden)).status_code == 404
+    assert client.get(_history(hidden) + "?partial=1").status_code == 404
 
 
 def _populate(investigation: Investigation, ref: Ref, count: int) -> None:
@@ -349,18 +376,23 @@ def test_it_shows_the_investigation_with_a_fixed_number_of_queries(
     # 1 session, 2 user, 3 the investigation (permissions), 4 participations with
     # their authorities, 5 their statutes, 6 their findings, 7 recommendations,
     # 8 the findings they follow from, 9 related investigations the user may see
-    # (both directions), 10 respondents, 11 events, 12 assigned staff; the history:
-    # 13 the linked investigations the user may see, then for the investigation
-    # 14 its rows, 15 respondents, 16 assignees; participations 17 rows, 18 statutes;
-    # 19 findings; recommendations 20 rows, 21 findings followed; 22 events; 23 links;
-    # 24 may the user edit (assigned?), 25 the user's authority and unread count (page
-    # header and bell), 26 the investigation's orders (Orders section); the case timeline:
-    # 27 the recorded stage changes, 28 the orders (none here; with orders, their terms
+    # (both directions), 10 respondents, 11 events, 12 assigned staff,
+    # 13 may the user edit (assigned?), 14 the user's authority and unread count (page
+    # header and bell), 15 the investigation's orders (Orders section); the case timeline:
+    # 16 the recorded stage changes, 17 the orders (none here; with orders, their terms
     # with deadlines, the stays and the court proceedings are three more, see tests/orders/test_timeline.py).
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(17):
         response = client.get(_detail(joint_investigation))
     assert response.status_code == 200
     assert response.content.decode().count('class="timeline-item"') == count
+    # The history, loaded after the page: 1 session, 2 user, 3 the investigation
+    # (permissions), 4 the linked investigations the user may see, then for the
+    # investigation 5 its rows, 6 respondents, 7 assignees; participations 8 rows,
+    # 9 statutes; 10 findings; recommendations 11 rows, 12 findings followed; 13 events; 14 links.
+    with django_assert_num_queries(14):
+        response = client.get(_history(joint_investigation) + "?partial=1")
+    assert response.status_code == 200
+    assert " ".join(response.content.decode().split()).count("Created recommendation ") == count
 
 
 def test_it_escapes_user_text(client: Client, ref: Ref, alice: User) -> None:

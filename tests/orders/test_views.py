@@ -27,6 +27,7 @@ from orders import services
 from orders.alerts import sweep_deadlines
 from orders.calendars import calendar_for
 from orders.deadlines import resume_after_stay
+from orders.documents import document_render_now
 from orders.models import CourtProceeding, Deadline, Notification, Order, Term
 from tests.conftest import Ref
 from tests.orders.test_pages_permissions import make_user
@@ -251,11 +252,41 @@ def test_it_shows_the_history_of_the_order_its_terms_and_deadlines(
     )
     client.force_login(carol)
     html = client.get(DETAIL).content.decode()
-    history = html[html.index('id="history-heading"') :]
-    assert "order P21-08" in history and "term 1" in history and "deadline of term 1" in history
-    assert "extension of the deadline of term 1" in history
-    assert "carol" in history
-    assert "<del>Jan. 25, 2022</del>" in history and "<ins>Feb. 25, 2022</ins>" in history
+    history_url = reverse("orders:history", args=["OIPC-BC", "P21-08"])
+    # The order page holds the history's section and loads it from the history page.
+    section = html[html.index('id="history-heading"') :]
+    assert f'data-history-src="{history_url}?partial=1"' in html and f'href="{history_url}"' in section
+    for url, whole_page in ((history_url, True), (history_url + "?partial=1", False)):
+        response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert ("<h1" in html) is whole_page and ("<html" in html) is whole_page
+        history = html[html.index('id="history-heading"') :]
+        assert "order P21-08" in history and "term 1" in history and "deadline of term 1" in history
+        assert "extension of the deadline of term 1" in history
+        assert "carol" in history
+        assert "<del>Jan. 25, 2022</del>" in history and "<ins>Feb. 25, 2022</ins>" in history
+
+
+def test_the_history_shows_the_order_documents(
+    client: Client, carol: User, bc_order: Order, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    document_render_now(order=bc_order, language="en", user=carol)
+    client.force_login(carol)
+    html = client.get(reverse("orders:history", args=["OIPC-BC", "P21-08"]) + "?partial=1").content.decode()
+    assert "Created PDF version 1 (English)" in " ".join(html.split())
+    assert "Changed PDF version 1 (English)" in " ".join(html.split())
+    assert "<ins>ready</ins>" in html
+
+
+def test_the_history_answers_404_to_those_who_may_not_see_the_order(
+    client: Client, dave: User, bc_order: Order
+) -> None:
+    client.force_login(dave)
+    for url in (DETAIL, reverse("orders:history", args=["OIPC-BC", "P21-08"])):
+        assert client.get(url).status_code == 404
+        assert client.get(url + "?partial=1").status_code == 404
 
 
 @pytest.mark.parametrize("terms", [1, 6])
@@ -279,14 +310,19 @@ def test_it_shows_the_order_with_a_fixed_number_of_queries(
     client.force_login(carol)
     # 1 session, 2 user, 3 the order with its authority, jurisdiction and investigation,
     # 4 its terms with their deadlines, 5 stays, 6 extensions, 7 alerts, 8 assigned staff,
-    # 9 compliance submissions, 10 court proceedings, 11 revisions; the history: 12 the
-    # order's rows, 13 its assigned staff, 14 terms, 15 deadlines, 16 stays, 17 extensions,
-    # 18 submissions, 19 proceedings; 20 the order's documents (the documents panel);
-    # 21 the user's authority with the unread count (header).
-    with django_assert_num_queries(21):
+    # 9 compliance submissions, 10 court proceedings, 11 revisions, 12 the order's documents
+    # (the documents panel); 13 the user's authority with the unread count (header).
+    with django_assert_num_queries(13):
         response = client.get(reverse("orders:detail", args=["OIPC-BC", "P21-50"]))
     assert response.status_code == 200
     assert response.content.decode().count('class="deadline ') == terms
+    # The history, loaded after the page: 1 session, 2 user, 3 the order; 4 the order's rows,
+    # 5 its assigned staff, 6 terms, 7 deadlines, 8 stays, 9 extensions, 10 submissions,
+    # 11 proceedings, 12 documents.
+    with django_assert_num_queries(12):
+        response = client.get(reverse("orders:history", args=["OIPC-BC", "P21-50"]) + "?partial=1")
+    assert response.status_code == 200
+    assert response.content.decode().count("extension of the deadline of term") == terms
 
 
 # --- Drafting ---------------------------------------------------------------------------------------
