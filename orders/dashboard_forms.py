@@ -120,7 +120,7 @@ class DeadlineFilter(django_filters.FilterSet):
         choices=YES_NO,
         method="filter_running",
         empty_label=_("Either"),
-        help_text=_("Not complied, quashed or withdrawn."),
+        help_text=_("Neither complied, quashed nor withdrawn."),
     )
     met_after = django_filters.DateFilter(
         label=_("Met on or after"), field_name="met_on", lookup_expr="gte", widget=DateInput()

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from casework.models import User
@@ -127,13 +128,16 @@ def document_filename(document: OrderDocument) -> str:
 
 def _check_language(order: Order, language: str) -> None:
     if language not in document_languages(order):
+        # The languages' names, not their codes; a code we do not know (a forged form) is shown as it came.
+        labels = dict(OrderDocument.Language.choices)
         raise ValidationError(
             {
                 "language": _("%(authority)s issues its orders in %(languages)s, not in %(language)s.")
                 % {
                     "authority": order.authority.code,
-                    "languages": ", ".join(document_languages(order)),
-                    "language": language,
+                    # Translators: joins the last two languages of a list, as in "English and French".
+                    "languages": get_text_list([str(labels[code]) for code in document_languages(order)], _("and")),
+                    "language": labels.get(language, language),
                 }
             }
         )

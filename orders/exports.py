@@ -359,12 +359,16 @@ def _render(order: Order, language: str, user: User) -> OrderDocument:
         log.exception("export: rendering %s (%s) failed", order, language)
         raise BundleError(
             _("The %(language)s PDF of %(order)s could not be rendered: %(error)s")
-            % {"language": language, "order": order, "error": exc}
+            % {"language": OrderDocument.Language(language).label, "order": order, "error": exc}
         ) from exc
     if document.status != OrderDocument.Status.READY:
         raise BundleError(
             _("The %(language)s PDF of %(order)s could not be rendered: %(error)s")
-            % {"language": language, "order": order, "error": document.error or _("no reason given")}
+            % {
+                "language": OrderDocument.Language(language).label,
+                "order": order,
+                "error": document.error or _("no reason given"),
+            }
         )
     return document
 
@@ -377,12 +381,12 @@ def _read(document: OrderDocument, order: Order) -> bytes:
     except OSError as exc:
         raise BundleError(
             _("The stored PDF of %(order)s (%(language)s) cannot be read.")
-            % {"order": order, "language": document.language}
+            % {"order": order, "language": document.get_language_display()}
         ) from exc
     if hashlib.sha256(data).hexdigest() != document.sha256:
         raise BundleError(
             _("The stored PDF of %(order)s (%(language)s) does not match its SHA-256; it was not bundled.")
-            % {"order": order, "language": document.language}
+            % {"order": order, "language": document.get_language_display()}
         )
     return data
 

@@ -30,13 +30,13 @@ class OrderFilter(django_filters.FilterSet):
         empty_label=_("Any authority"),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OrderStatus.choices, empty_label=_("Any status"))
-    # The dashboard's "open orders" lead here: issued and not complied, quashed or withdrawn.
+    # The dashboard's "open orders" lead here: issued, and neither complied, quashed nor withdrawn.
     running = django_filters.ChoiceFilter(
         label=_("Still running"),
         choices=(("yes", _("Yes")), ("no", _("No"))),
         method="filter_running",
         empty_label=_("Either"),
-        help_text=_("Issued and not complied, quashed or withdrawn."),
+        help_text=_("Issued, and neither complied, quashed nor withdrawn."),
     )
     investigation = django_filters.CharFilter(
         label=_("Investigation reference"),

@@ -413,10 +413,17 @@ def _layout(items: list[TimelineItem], today: date) -> TimelineView:
             nudge = (nudge + 1) % 3 if last_x is not None and x - last_x < MARK_RADIUS * 1.5 else 0
             offset = (0, -9, 9)[nudge]
             last_x = x
-            title = f"{_d(item.day)}: {item.label}"
+            # Translators: a mark's tooltip on the case timeline, "2024-03-05: Order issued".
+            title = _("%(date)s: %(label)s") % {"date": _d(item.day), "label": item.label}
             if item.end is not None:
                 end_text = _("still running") if item.running else _d(item.end)
-                title = f"{_d(item.day)} – {end_text}: {item.label}"
+                # Translators: the tooltip of a span (a stay, a deadline) on the case timeline,
+                # "2024-03-05 – 2024-06-30: Stay" or "2024-03-05 – still running: Stay".
+                title = _("%(start)s – %(end)s: %(label)s") % {
+                    "start": _d(item.day),
+                    "end": end_text,
+                    "label": item.label,
+                }
                 width = max(3.0, x_of(item.end) - x)
                 path = f"M{x:.1f},{y + offset - 5:.1f}h{width:.1f}v10h{-width:.1f}z"
                 marks.append(Mark(item, x, y + offset, path, colour, True, width, title))

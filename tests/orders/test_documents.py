@@ -158,7 +158,7 @@ def test_it_records_why_rendering_failed_and_leaves_it_failed(
 
 
 def test_it_refuses_a_language_the_authority_does_not_issue_in(bc_order: Order, carol: User) -> None:
-    with pytest.raises(ValidationError, match="OIPC-BC issues its orders in en, not in fr"):
+    with pytest.raises(ValidationError, match="OIPC-BC issues its orders in English, not in French"):
         documents.document_request(order=bc_order, language="fr", user=carol)
     assert not OrderDocument.objects.exists()
 
@@ -256,7 +256,7 @@ def test_legal_staff_render_from_the_order_page(
 def test_a_bad_language_is_an_error_message_not_a_crash(client: Client, bc_order: Order, carol: User) -> None:
     client.force_login(carol)
     response = client.post(render_url(bc_order), {"language": "de"}, follow=True)
-    assert "OIPC-BC issues its orders in en, not in de." in response.content.decode()
+    assert "OIPC-BC issues its orders in English, not in de." in response.content.decode()
     assert not OrderDocument.objects.exists()
 
 
@@ -368,7 +368,7 @@ def test_the_command_renders_records_and_writes_the_file(bc_order: Order, tmp_pa
 def test_the_command_names_what_is_wrong(bc_order: Order, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="No order P99-99 of authority OIPC-BC"):
         call_command("render_order", "OIPC-BC", "P99-99", "--lang", "en", "--output", str(tmp_path / "x.pdf"))
-    with pytest.raises(CommandError, match="issues its orders in en, not in fr"):
+    with pytest.raises(CommandError, match="issues its orders in English, not in French"):
         call_command("render_order", "OIPC-BC", "P21-08", "--lang", "fr", "--output", str(tmp_path / "x.pdf"))
     assert not (tmp_path / "x.pdf").exists()
 
@@ -387,8 +387,8 @@ def test_the_documents_panel_costs_one_query_whatever_the_versions(
     if versions:
         documents.document_request(order=bc_order, language="en", user=carol)  # and one pending
     client.force_login(carol)
-    # As tests/orders/test_views.py counts the order page: 20 of them are the page without
+    # As tests/orders/test_views.py counts the order page: 12 of them are the page without
     # the panel, 1 is the order's documents with who asked for each (documents_for_order).
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(13):
         response = client.get(reverse("orders:detail", args=["OIPC-BC", "P21-08"]))
     assert response.content.decode().count("Version ") == versions + (1 if versions else 0)

@@ -445,7 +445,9 @@ def test_it_fails_with_the_reason_when_a_document_cannot_be_rendered(
 
     assert built is not None
     assert built.status == "failed"
-    assert built.error == ("The en PDF of OIPC-BC P21-08 could not be rendered: RuntimeError: the fonts are missing")
+    assert built.error == (
+        "The English PDF of OIPC-BC P21-08 could not be rendered: RuntimeError: the fonts are missing"
+    )
     assert not built.file
     page = client.get(reverse("orders:export_detail", args=[job.pk])).content.decode()
     assert "The export failed:" in page
