@@ -263,7 +263,8 @@ def _findings(order: Order, language: str) -> list[PdfFinding]:
     with translation.override(language):
         return [
             PdfFinding(
-                statute=finding.statute.short_name,
+                # French names the statute by its title ("la Loi sur …"); English by its short name.
+                statute=finding.statute.short_name if language == "en" else finding.statute.title,
                 provision=finding.provision,
                 issue=finding.issue,
                 conclusion=str(finding.get_conclusion_display()),
