@@ -333,11 +333,11 @@ def generate(scale: Scale, log: Any = print) -> dict[str, float]:
                     ELSE CASE WHEN r_status < 0.88 THEN 'open' WHEN r_status < 0.94 THEN 'extended' ELSE 'met' END
                     END""",
                 """INSERT INTO orders_deadline (rule, due_on, original_due_on, explanation, steps, status, met_on,
-                    verified, note, updated_at, term_id)
+                    verified, note, updated_at, term_id, order_id)
                 SELECT jsonb_build_object('rule', 'fixed', 'date', to_char(due_on, 'YYYY-MM-DD')), due_on, due_on,
                        'Fixed date written in the order: ' || to_char(due_on, 'FMMonth FMDD, YYYY') || '.', '{}',
                        status, CASE WHEN status = 'met' THEN least(due_on - (r_status * 10)::int, current_date) END,
-                       true, '', now(), id
+                       true, '', now(), id, order_id
                 FROM b_term ORDER BY t""",
             ],
         ),

@@ -9,12 +9,17 @@ raw SQL. The definitions below are the ones docs/dashboard.md states; the
 deadlines list's filters (``orders.dashboard_forms.DeadlineFilter``) reuse the
 same ``Q`` objects, so a figure and the list it links to always agree.
 
-The deadline figures are one query whose WHERE is the union of the definitions
-it counts, each bounded by a partial index on the deadlines
-(``Deadline.Meta.indexes``): the rows read are the ones that may count, never
-every visible deadline (all of them were read, once per figure, before
-docs/performance.md's "What was changed for scale"). The ``FILTER`` of each count
-then only tells the figures apart.
+The deadline figures are one query over the deadlines of the visible orders,
+read from one covering index by order (``orders_deadline_order_counts``): a
+deadline carries its order (``Deadline.order``), so the terms are not read at
+all. Its WHERE is the union of the definitions it counts; the ``FILTER`` of each
+count then tells the figures apart.
+
+Each definition takes the path from a deadline to its order (``prefix``): its
+own ``order`` (``VIA_ORDER``: the figures and the tables) or its term's
+(``VIA_TERM``, the default: the deadlines list, whose columns and sorting join
+the order through the term, so that its filters share that join). Both reach
+the same order: the database and ``Deadline.save`` see to it.
 
 ``today`` is one date for the whole page (the view takes it in the signed-in
 user's authority's time zone): figures are counted against it, and so are the
@@ -43,6 +48,9 @@ DASHBOARD_ROLES = ("is_manager", "is_legal", "is_administrator")
 PENDING_STATUSES = ("open", "extended")
 # Deadlines still owed once their date has passed: running ones, and those closed as missed.
 OVERDUE_STATUSES = ("open", "extended", "missed")
+# The paths from a deadline to its order (see the module's docstring).
+VIA_ORDER = "order__"
+VIA_TERM = "term__order__"
 DUE_SOON_DAYS = 30
 WEEKS_AHEAD = 12
 TABLE_ROWS = 10
@@ -76,29 +84,29 @@ def dashboard_orders(user: User, *, authority: Authority | None = None) -> Query
     return orders
 
 
-def running_order_q(prefix: str = "term__order__") -> Q:
+def running_order_q(prefix: str = VIA_TERM) -> Q:
     """The order still runs: issued and not complied, quashed or withdrawn (a stayed order still runs)."""
     return ~Q(**{f"{prefix}status__in": ORDER_STATUSES_NOT_RUNNING})
 
 
-def pending_q() -> Q:
+def pending_q(prefix: str = VIA_TERM) -> Q:
     """A deadline whose clock runs on a running order."""
-    return Q(status__in=PENDING_STATUSES, due_on__isnull=False) & running_order_q()
+    return Q(status__in=PENDING_STATUSES, due_on__isnull=False) & running_order_q(prefix)
 
 
-def due_between_q(first: date, last: date) -> Q:
+def due_between_q(first: date, last: date, prefix: str = VIA_TERM) -> Q:
     """Pending and due from ``first`` to ``last``, both included."""
-    return pending_q() & Q(due_on__gte=first, due_on__lte=last)
+    return pending_q(prefix) & Q(due_on__gte=first, due_on__lte=last)
 
 
-def overdue_q(today: date) -> Q:
+def overdue_q(today: date, prefix: str = VIA_TERM) -> Q:
     """Due before ``today`` and still owed (open, extended or closed as missed) on a running order."""
-    return Q(status__in=OVERDUE_STATUSES, due_on__lt=today, due_on__isnull=False) & running_order_q()
+    return Q(status__in=OVERDUE_STATUSES, due_on__lt=today, due_on__isnull=False) & running_order_q(prefix)
 
 
-def stayed_q() -> Q:
+def stayed_q(prefix: str = VIA_TERM) -> Q:
     """Paused by a stay, on a running order."""
-    return Q(status=DeadlineStatus.STAYED) & running_order_q()
+    return Q(status=DeadlineStatus.STAYED) & running_order_q(prefix)
 
 
 def met_between_q(start: date, end: date) -> Q:
@@ -111,29 +119,33 @@ def on_time_q() -> Q:
     return Q(met_on__lte=F("due_on"))
 
 
-def days_to_comply_q(low: int | None, high: int | None) -> Q:
+def days_to_comply_q(low: int | None, high: int | None, prefix: str = VIA_TERM) -> Q:
     """Met between ``low`` and ``high`` days (both included) after the order's issue date."""
     q = Q()
     if low is not None:
-        q &= Q(met_on__gte=F("term__order__issued_on") + timedelta(days=low))
+        q &= Q(met_on__gte=F(f"{prefix}issued_on") + timedelta(days=low))
     if high is not None:
-        q &= Q(met_on__lte=F("term__order__issued_on") + timedelta(days=high))
+        q &= Q(met_on__lte=F(f"{prefix}issued_on") + timedelta(days=high))
     return q
 
 
-def dashboard_deadlines(user: User, *, authority: Authority | None = None) -> QuerySet[Deadline]:
+def dashboard_deadlines(
+    user: User, *, authority: Authority | None = None, prefix: str = VIA_TERM
+) -> QuerySet[Deadline]:
     """The deadlines of ``dashboard_orders``: the same rule, with the order joined once.
 
     ``orders_visible_to`` is "the order's investigation is one ``user`` may see";
-    applied through the join (rather than as ``term__order__in=<visible orders>``)
-    the order is read once per deadline, from ``orders_order_visible`` alone, and
-    the conditions on its status share that join.
+    applied through the join (rather than as ``order__in=<visible orders>``) the
+    order is read once per deadline, from ``orders_order_visible`` alone, and the
+    conditions on its status share that join. ``prefix`` is the path to the order
+    (``VIA_ORDER`` or ``VIA_TERM``); the definitions applied to these deadlines
+    must take the same one, or the order is joined twice.
     """
-    deadlines = Deadline.objects.filter(term__order__investigation__in=investigations_visible_to(user)).exclude(
-        term__order__status=OrderStatus.DRAFT
+    deadlines = Deadline.objects.filter(**{f"{prefix}investigation__in": investigations_visible_to(user)}).exclude(
+        **{f"{prefix}status": OrderStatus.DRAFT}
     )
     if authority is not None:
-        deadlines = deadlines.filter(term__order__authority=authority)
+        deadlines = deadlines.filter(**{f"{prefix}authority": authority})
     return deadlines
 
 
@@ -194,34 +206,35 @@ def deadline_figures(
 ) -> DeadlineFigures:
     """Due soon, overdue, stayed, due per week, met in the period, on time, time to compliance: one query.
 
-    The WHERE is the definitions joined by OR, each bounded by a partial index on
-    the deadlines: pending and due from today to the chart's last day
-    (``orders_deadline_active_due``), owed and due before today
-    (``orders_deadline_owed_due``), stayed (``orders_deadline_stayed``), met in the
-    period (``orders_deadline_met_on``). PostgreSQL reads the four ranges from those
-    indexes and ORs them (BitmapOr); when they hold most of the table (the
-    benchmark's data: 69 % of its deadlines with a 12-month period) it reads the
-    table once instead. The visible orders and their terms come from
-    ``orders_order_visible`` and ``orders_term_order`` alone, once for all the
-    figures (one query for them all costs less than one per figure: each would read
-    them again). The ``FILTER`` of each count then tells the figures apart.
+    PostgreSQL reads the visible orders from ``orders_order_visible`` and, for
+    each, its deadlines from ``orders_deadline_order_counts`` (order, with the due
+    date, status and day met), both from the index alone: no term and no table row
+    is read. The WHERE is the definitions joined by OR (pending and due from today
+    to the chart's last day, owed and due before today, stayed, met in the period);
+    the ``FILTER`` of each count then tells the figures apart. One query for them
+    all costs less than one per figure: each would read the visible orders again.
+    The counts are of ``order_id`` (never null) rather than the primary key, which
+    the index does not hold (``COUNT(*)`` cannot take a filter in the ORM).
     """
     spans = week_spans(today)
     soon_last = today + timedelta(days=DUE_SOON_DAYS)
     window_last = max(soon_last, spans[-1][1])
-    overdue, stayed, met = overdue_q(today), stayed_q(), met_between_q(start, end)
+    via = VIA_ORDER
+    overdue, stayed, met = overdue_q(today, via), stayed_q(via), met_between_q(start, end)
     counts = (
-        dashboard_deadlines(user, authority=authority)
-        .filter(due_between_q(today, window_last) | overdue | stayed | met)
+        dashboard_deadlines(user, authority=authority, prefix=via)
+        .filter(due_between_q(today, window_last, via) | overdue | stayed | met)
         .aggregate(
-            due_soon=Count("pk", filter=due_between_q(today, soon_last)),
-            overdue=Count("pk", filter=overdue),
-            stayed=Count("pk", filter=stayed),
-            met_in_period=Count("pk", filter=met),
-            met_on_time=Count("pk", filter=met & on_time_q()),
-            **{f"w{n}": Count("pk", filter=due_between_q(first, last)) for n, (first, last) in enumerate(spans)},
+            due_soon=Count("order", filter=due_between_q(today, soon_last, via)),
+            overdue=Count("order", filter=overdue),
+            stayed=Count("order", filter=stayed),
+            met_in_period=Count("order", filter=met),
+            met_on_time=Count("order", filter=met & on_time_q()),
             **{
-                f"b{n}": Count("pk", filter=met & days_to_comply_q(low, high))
+                f"w{n}": Count("order", filter=due_between_q(first, last, via)) for n, (first, last) in enumerate(spans)
+            },
+            **{
+                f"b{n}": Count("order", filter=met & days_to_comply_q(low, high, via))
                 for n, (low, high) in enumerate(COMPLIANCE_BUCKETS)
             },
         )
@@ -292,32 +305,36 @@ def open_orders(rows: list[AuthorityStatusCounts]) -> int:
 # --- Tables -------------------------------------------------------------------------------------------
 
 
-def _with_order(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:
-    return deadlines.select_related("term__order__authority__jurisdiction", "term__order__investigation")
+def _table_rows(deadlines: QuerySet[Deadline], limit: int) -> list[Deadline]:
+    """The first ``limit`` deadlines by due date, with their term and order (one query).
+
+    The order is joined once, through ``Deadline.order`` (the one the filters use),
+    and handed to the term, whose order it is: the tables read ``deadline.term.order``.
+    """
+    rows = list(
+        deadlines.select_related("term", "order__authority__jurisdiction", "order__investigation").order_by(
+            "due_on", "order__authority__code", "order__number", "term__number"
+        )[:limit]
+    )
+    for deadline in rows:
+        deadline.term.order = deadline.order
+    return rows
 
 
 def deadlines_next(
     user: User, *, authority: Authority | None = None, today: date, limit: int = TABLE_ROWS
 ) -> list[Deadline]:
     """The next pending deadlines from today, soonest first (one query)."""
-    deadlines = dashboard_deadlines(user, authority=authority).filter(pending_q(), due_on__gte=today)
-    return list(
-        _with_order(deadlines).order_by(
-            "due_on", "term__order__authority__code", "term__order__number", "term__number"
-        )[:limit]
-    )
+    deadlines = dashboard_deadlines(user, authority=authority, prefix=VIA_ORDER)
+    return _table_rows(deadlines.filter(pending_q(VIA_ORDER), due_on__gte=today), limit)
 
 
 def deadlines_overdue(
     user: User, *, authority: Authority | None = None, today: date, limit: int = TABLE_ROWS
 ) -> list[Deadline]:
     """The overdue deadlines, most days late first (one query)."""
-    deadlines = dashboard_deadlines(user, authority=authority).filter(overdue_q(today))
-    return list(
-        _with_order(deadlines).order_by(
-            "due_on", "term__order__authority__code", "term__order__number", "term__number"
-        )[:limit]
-    )
+    deadlines = dashboard_deadlines(user, authority=authority, prefix=VIA_ORDER)
+    return _table_rows(deadlines.filter(overdue_q(today, VIA_ORDER)), limit)
 
 
 def dashboard_authorities(rows: list[AuthorityStatusCounts]) -> QuerySet[Authority]:

@@ -883,7 +883,7 @@ def _create_in_bulk(items: Sequence[tuple[_OrderPlan, Investigation]]) -> list[t
     for (plan, _), order, order_terms in zip(items, orders, terms, strict=True):
         deadlines.append([])
         for t, term in zip(plan.terms, order_terms, strict=True):
-            deadline = Deadline(term=term, rule=parse_rule(t.rule).as_dict())
+            deadline = Deadline(term=term, order=order, rule=parse_rule(t.rule).as_dict())
             services.deadline_apply_computation(deadline, services.deadline_compute(order, deadline.rule))
             deadline.original_due_on = deadline.due_on
             deadline.full_clean(exclude=["term"], validate_unique=False, validate_constraints=False)

@@ -7,7 +7,10 @@ numbers, one alert per (deadline, due date, level), valid choices, dates in orde
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -189,9 +192,11 @@ class Term(models.Model):
                 condition=Q(daily_penalty__isnull=True) | ~Q(penalty_currency=""), name="orders_term_penalty_currency"
             ),
         ]
+        # On PostgreSQL, migration orders/0005 adds UNIQUE (id, order_id) (orders_term_id_order):
+        # the key a deadline's (term, order) refers to, so that its order is its term's.
         indexes = [
-            # The dashboard's deadline counts go from the visible orders to their deadlines
-            # through the terms: this index lists an order's terms without reading their texts.
+            # The deadlines list (orders.dashboard_views.deadline_list_queryset) reaches the order
+            # through the term: this index lists an order's terms without reading their texts.
             models.Index(fields=["order"], include=["id"], name="orders_term_order"),
         ]
 
@@ -218,6 +223,18 @@ class Deadline(models.Model):
     Status = DeadlineStatus
 
     term = models.OneToOneField(Term, verbose_name=_("term"), on_delete=models.CASCADE, related_name="deadline")
+    # The term's order, set when the deadline is created and never changed (a term never changes
+    # order): the dashboard counts an order's deadlines without going through its terms. Checked
+    # by clean_fields() and save(); on PostgreSQL also by a composite foreign key (term, order) →
+    # orders_term (id, order) (migration orders/0005). Indexed by orders_deadline_order_counts.
+    order = models.ForeignKey(
+        Order,
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
     rule = models.JSONField(_("rule"), help_text=_('For example {"rule": "calendar_days", "days": 90}.'))
     due_on = models.DateField(_("due on"), null=True, blank=True)
     original_due_on = models.DateField(_("first due date"), null=True, blank=True)
@@ -244,27 +261,30 @@ class Deadline(models.Model):
             ),
         ]
         indexes = [
-            # The sweep: active deadlines by due date (sweep_deadlines, "my deadlines"); the
-            # dashboard's pending deadlines in a window and its next deadlines (with the term,
-            # so that they are counted from the index alone).
+            # The dashboard's deadline figures (orders.dashboard.deadline_figures): each visible
+            # order's deadlines with what the figures read, from the index alone (no table rows).
+            # Not partial: it is also the index of the order foreign key (cascading deletes).
+            models.Index(fields=["order"], include=["due_on", "status", "met_on"], name="orders_deadline_order_counts"),
+            # The sweep: active deadlines by due date (sweep_deadlines, "my deadlines"), with the
+            # term the sweep and the deadlines list join; the dashboard's next deadlines.
             models.Index(
                 fields=["due_on"],
                 include=["term"],
                 name="orders_deadline_active_due",
                 condition=Q(status__in=ACTIVE_DEADLINE_STATUSES),
             ),
-            # The dashboard's overdue deadlines: still owed (running or closed as missed) and
-            # due before today (orders.dashboard.overdue_q).
+            # The dashboard's overdue deadlines and the deadlines list's overdue filter: still owed
+            # (running or closed as missed) and due before today (orders.dashboard.overdue_q).
             models.Index(
                 fields=["due_on"],
                 include=["term"],
                 name="orders_deadline_owed_due",
                 condition=Q(status__in=["open", "extended", "missed"]),
             ),
-            # The dashboard's stayed deadlines (orders.dashboard.stayed_q).
+            # The deadlines list's stayed deadlines (orders.dashboard.stayed_q).
             models.Index(fields=["term"], name="orders_deadline_stayed", condition=Q(status="stayed")),
-            # The dashboard's measures of compliance: deadlines met in a period, by the day met
-            # (orders.dashboard.met_between_q), with the due date for "on time".
+            # The deadlines list's filters on the day met (orders.dashboard.met_between_q), with
+            # the due date for "on time".
             models.Index(
                 fields=["met_on"],
                 include=["due_on", "term"],
@@ -275,6 +295,43 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term}: {self.due_on.isoformat() if self.due_on else '?'} ({self.status})"
+
+    def save(self, **kwargs: Any) -> None:
+        # bulk_create skips this: the loaders set the order themselves, and PostgreSQL's
+        # composite foreign key (migration orders/0005) refuses a wrong one.
+        self._take_order_from_term()
+        if problem := self.order_problem():
+            raise ValueError(str(problem))
+        super().save(**kwargs)
+
+    def _take_order_from_term(self) -> None:
+        """A deadline created without its order (the admin's form) takes its term's."""
+        if self.order_id is None and self.term_id is not None:
+            self.order_id = self.term.order_id
+
+    def order_problem(self) -> str | None:
+        """Why ``order`` may not be saved (missing, or not the term's), or ``None``.
+
+        The term is read only for a new deadline or when it is loaded already: an
+        existing deadline's term and order never change, and checking them on each
+        update would cost a query.
+        """
+        if self.order_id is None:
+            return str(_("A deadline needs its term's order."))
+        term_loaded = self._meta.get_field("term").is_cached(self)  # type: ignore[union-attr]
+        if self.term_id is not None and (self._state.adding or term_loaded) and self.term.order_id != self.order_id:
+            return str(_("A deadline's order must be its term's order."))
+        return None
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        # The order is checked against the term (order_problem), not looked up as a foreign
+        # key: that would cost a query each time a deadline is validated.
+        exclude = set(exclude or ())
+        super().clean_fields(exclude={*exclude, "order"})
+        if not {"order", "term"} & exclude:
+            self._take_order_from_term()
+            if problem := self.order_problem():
+                raise ValidationError({"order": problem})
 
 
 class Stay(models.Model):

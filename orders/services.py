@@ -169,7 +169,7 @@ def term_add(
         actor=actor,
         reason="term added",
     )
-    deadline = Deadline(term=term, rule=rule.as_dict(), verified=verified, note=note)
+    deadline = Deadline(term=term, order=order, rule=rule.as_dict(), verified=verified, note=note)
     deadline_apply_computation(deadline, deadline_compute(order, deadline.rule))
     deadline.original_due_on = deadline.due_on
     save_recorded(deadline, actor=actor, reason="deadline set")
