@@ -18,6 +18,9 @@ PY := $(BIN)/python
 # Written after a successful install: pip runs again only when a requirements file is newer.
 STAMP := $(VENV)/.requirements.stamp
 PORT ?= 8000
+# Fictional investigations with orders and deadlines around today that make run adds to the
+# Clearview case, so that the dashboard and the deadline lists have life (0: none).
+DEMO_SYNTHETIC ?= 150
 CHROMIUM := /usr/bin/chromium
 BROKER_DIRS := var/broker/queue var/broker/processed var/broker/control var/media
 
@@ -62,7 +65,7 @@ run: venv
 	@if compgen -G 'locale/*/LC_MESSAGES/*.po' >/dev/null; then \
 	  if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv; \
 	  else echo "msgfmt not found (Debian: gettext): pages will be in English only."; fi; fi
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --synthetic $(DEMO_SYNTHETIC)
 	@# Web server and worker (with the embedded beat) each in a session of their own: Ctrl-C
 	@# reaches only this shell, whose trap stops them. The worker gets TERM (a warm shutdown:
 	@# it stops its pool and beat itself); runserver's group gets it (reloader and child).
