@@ -14,7 +14,7 @@ import platform
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +209,7 @@ def subjects() -> dict[str, Any]:
 def pages(repeat: int) -> dict[str, Any]:
     """The lists (with filters and search), an investigation page, an order page, and their histories."""
     from django.urls import reverse
+    from django.utils import timezone
 
     who = subjects()
     investigations = reverse("casework:investigation_list")
@@ -232,6 +233,12 @@ def pages(repeat: int) -> dict[str, Any]:
         "orders_list": (who["legal"], orders, {}),
         "orders_list_filtered": (who["legal"], orders, {"status": "issued", "q": "location"}),
         "order_page": (who["legal"], reverse("orders:detail", args=list(who["order"])), {}),
+        # The list the dashboard's "met on time" figure opens: the deadlines met in the last year.
+        "deadlines_list_met": (
+            who["manager"],
+            reverse("orders:deadline_list"),
+            {"status": "met", "met_after": (timezone.now().date() - timedelta(days=365)).isoformat()},
+        ),
         # The history, which the detail pages load after themselves (a request of its own).
         "investigation_history": (
             who["investigator"],
