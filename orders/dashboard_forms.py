@@ -92,7 +92,7 @@ class DeadlineFilter(django_filters.FilterSet):
 
     authority = django_filters.ModelChoiceFilter(
         label=_("Issuing authority"),
-        field_name="term__order__authority",
+        field_name="order__authority",
         queryset=Authority.objects.filter(can_issue_orders=True).order_by("code"),
         empty_label=_("Any authority"),
     )
@@ -151,11 +151,11 @@ class DeadlineFilter(django_filters.FilterSet):
         self.form.fields["authority"].label_from_instance = _authority_label  # type: ignore[attr-defined]
 
     def filter_overdue(self, queryset: QuerySet[Deadline], name: str, value: str) -> QuerySet[Deadline]:
-        q = dashboard.overdue_q(self.today)
+        q = dashboard.overdue_q(self.today, dashboard.VIA_ORDER)
         return queryset.filter(q) if value == "yes" else queryset.exclude(q)
 
     def filter_running(self, queryset: QuerySet[Deadline], name: str, value: str) -> QuerySet[Deadline]:
-        q = dashboard.running_order_q()
+        q = dashboard.running_order_q(dashboard.VIA_ORDER)
         return queryset.filter(q) if value == "yes" else queryset.exclude(q)
 
     def filter_on_time(self, queryset: QuerySet[Deadline], name: str, value: str) -> QuerySet[Deadline]:
@@ -165,7 +165,7 @@ class DeadlineFilter(django_filters.FilterSet):
         return queryset.filter(met).exclude(dashboard.on_time_q())
 
     def filter_days_min(self, queryset: QuerySet[Deadline], name: str, value: Any) -> QuerySet[Deadline]:
-        return queryset.filter(dashboard.days_to_comply_q(int(value), None))
+        return queryset.filter(dashboard.days_to_comply_q(int(value), None, dashboard.VIA_ORDER))
 
     def filter_days_max(self, queryset: QuerySet[Deadline], name: str, value: Any) -> QuerySet[Deadline]:
-        return queryset.filter(dashboard.days_to_comply_q(None, int(value)))
+        return queryset.filter(dashboard.days_to_comply_q(None, int(value), dashboard.VIA_ORDER))

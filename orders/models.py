@@ -195,8 +195,8 @@ class Term(models.Model):
         # On PostgreSQL, migration orders/0005 adds UNIQUE (id, order_id) (orders_term_id_order):
         # the key a deadline's (term, order) refers to, so that its order is its term's.
         indexes = [
-            # The deadlines list (orders.dashboard_views.deadline_list_queryset) reaches the order
-            # through the term: this index lists an order's terms without reading their texts.
+            # An order's terms without reading their texts (index-only), for the joins that go
+            # from an order to its terms.
             models.Index(fields=["order"], include=["id"], name="orders_term_order"),
         ]
 
