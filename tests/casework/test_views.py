@@ -191,6 +191,10 @@ def test_it_sorts_and_pages_the_list(client: Client, ref: Ref, bob: User) -> Non
     assert "BC-025" in html and "BC-000" not in html
     html = client.get(url, {"sort": "-reference", "per_page": "5"}).content.decode()
     assert "BC-029" in html and "BC-024" not in html
+    html = client.get(url, {"sort": "reference", "per_page": "50", "page": "1"}).content.decode()
+    # The rows-per-page links keep the sort, drop the page, and mark the current choice.
+    assert 'href="?sort=reference&amp;per_page=100"' in html
+    assert 'href="?sort=reference&amp;per_page=50" aria-current="true"' in html
     html = client.get(url, {"per_page": 1000}).content.decode()  # capped at 100: all 30 on one page
     assert "BC-000" in html and "BC-029" in html
     assert client.get(url, {"sort": "stage"}).status_code == 200
