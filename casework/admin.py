@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldOpts
     from django.utils.functional import _StrPromise
 
+from casework.calendars import legal_calendar
 from casework.models import (
     Authority,
     Event,
@@ -63,35 +65,62 @@ RECOMPUTE_NOTE = _(
 class HolidayAdjustmentInline(admin.TabularInline):
     model = HolidayAdjustment
     extra = 0
-    fields = ["day", "change", "name", "source"]
+    fields = ["day", "change", "name", "name_fr", "source", "verified"]
 
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_en", "parent", "time_zone", "holiday_country", "holiday_subdivision"]
-    list_filter = ["holiday_country"]
+    list_display = ["code", "name_en", "parent", "time_zone", "legal_calendar"]
+    list_filter = ["legal_calendar"]
     search_fields = ["code", "name_en", "name_fr"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     inlines = [HolidayAdjustmentInline]
+    readonly_fields = ["statutory_holidays"]
     fieldsets = [
         (None, {"fields": ["code", "name_en", "name_fr", "parent", "official_languages"]}),
         (
             _("Counting days"),
-            {"fields": ["time_zone", "holiday_country", "holiday_subdivision"], "description": RECOMPUTE_NOTE},
+            {"fields": ["time_zone", "legal_calendar", "statutory_holidays"], "description": RECOMPUTE_NOTE},
         ),
     ]
+
+    @admin.display(description=_("statutory holidays this year and next"))
+    def statutory_holidays(self, obj: Jurisdiction) -> str:
+        """The calendar file's holidays, so that an administrator sees what the statute gives before editing."""
+        calendar = legal_calendar(obj.legal_calendar) if obj else None
+        if calendar is None:
+            return str(_("No statutory calendar: only the days below count as holidays."))
+        year = timezone.localdate().year
+        rows = [
+            (day.isoformat(), holiday.name_en, holiday.citation, "" if holiday.verified else str(_("not verified")))
+            for y in (year, year + 1)
+            for day, holiday in calendar.holidays_in(y).items()
+        ]
+        return format_html(
+            "<p>{}</p><ul>{}</ul>",
+            calendar.statute,
+            format_html_join("", "<li>{} {} ({}) {}</li>", rows),
+        )
 
 
 @admin.register(HolidayAdjustment)
 class HolidayAdjustmentAdmin(SimpleHistoryAdmin):
-    list_display = ["jurisdiction", "day", "change", "name", "source"]
+    list_display = ["jurisdiction", "day", "change", "name", "source", "verified"]
     list_filter = ["change", "jurisdiction"]
     search_fields = ["name", "source", "jurisdiction__code"]
     list_select_related = ["jurisdiction"]
     autocomplete_fields = ["jurisdiction"]
     date_hierarchy = "day"
-    fieldsets = [(None, {"fields": ["jurisdiction", "day", "change", "name", "source"], "description": RECOMPUTE_NOTE})]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["jurisdiction", "day", "change", "name", "name_fr", "source", "verified"],
+                "description": RECOMPUTE_NOTE,
+            },
+        )
+    ]
 
 
 @admin.register(Authority)

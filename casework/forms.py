@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.calendars import authority_today
 from casework.models import (
     COUNTRY_VALIDATOR,
     REFERENCE_VALIDATOR,
@@ -243,7 +244,9 @@ class InvestigationOpenForm(RespondentsMixin, ServiceForm):
     ]
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"opened_on": timezone.localdate()})
+        # The user's authority's today (a legal date), not the server's.
+        today = authority_today(user.authority) if user.authority is not None else timezone.localdate()
+        kwargs.setdefault("initial", {"opened_on": today})
         super().__init__(*args, **kwargs)
         self.user = user
         statutes = cast(forms.ModelMultipleChoiceField, self.fields["lead_statutes"])

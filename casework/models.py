@@ -8,6 +8,7 @@ an investigator may only edit what they are assigned to) live in
 from __future__ import annotations
 
 import zoneinfo
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -48,6 +49,16 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+def validate_legal_calendar(value: str) -> None:
+    from casework.calendars import legal_calendars
+
+    if value and value not in legal_calendars():
+        raise ValidationError(
+            _("%(value)s is not a legal calendar; choose one of %(codes)s."),
+            params={"value": value, "codes": ", ".join(sorted(legal_calendars()))},
+        )
+
+
 def validate_languages(value: object) -> None:
     if not isinstance(value, list) or not value or any(code not in LANGUAGE_CODES for code in value):
         raise ValidationError(
@@ -72,28 +83,23 @@ class BilingualNameMixin(models.Model):
 
 
 class Jurisdiction(BilingualNameMixin):
-    """A legal territory: its time zone and the holiday calendar that counts its days."""
+    """A legal territory: its time zone and the statutory calendar that counts its days."""
 
     code = models.CharField(_("code"), max_length=16, unique=True, validators=[CODE_VALIDATOR])
     parent = models.ForeignKey(
         "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
-    holiday_country = models.CharField(
-        _("holiday calendar country"),
-        max_length=2,
+    legal_calendar = models.CharField(
+        _("legal calendar"),
+        max_length=16,
         blank=True,
-        validators=[COUNTRY_VALIDATOR],
+        validators=[validate_legal_calendar],
         help_text=_(
-            "ISO country code for the holidays package (CA, AU, GB, FR…); empty for a supranational "
+            "The statutory calendar whose holidays move and skip this jurisdiction's deadlines (its Interpretation "
+            "Act's list, from casework/calendars/data/; see docs/legal-calendars.md). Empty for a supranational "
             "jurisdiction such as the EU, whose deadlines are counted in each authority's own calendar."
         ),
-    )
-    holiday_subdivision = models.CharField(
-        _("holiday calendar subdivision"),
-        max_length=8,
-        blank=True,
-        help_text=_("Province or state code for the holidays package (BC, QC…); empty for national holidays."),
     )
     official_languages = models.JSONField(
         _("official languages"), default=list, validators=[validate_languages], help_text=_('For example ["en", "fr"].')
@@ -146,6 +152,17 @@ class Authority(BilingualNameMixin):
         validators=[validate_languages],
         help_text=_('For example ["fr"] for the CAI, ["en", "fr"] for federal authorities.'),
     )
+    judicial_review_stay = models.CharField(
+        _("stay by law on judicial review"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The provision under which an application for judicial review brought before the time to comply ends "
+            "stays the authority's order from the day it is brought (for example Personal Information Protection "
+            "Act, SBC 2003, c 63, s 53(2)); empty when a stay needs a court's order."
+        ),
+    )
+    judicial_review_stay_fr = models.CharField(_("stay by law on judicial review (French)"), max_length=300, blank=True)
     website = models.URLField(_("website"), blank=True)
     address = models.TextField(_("postal address (letterhead)"), blank=True)
     signatory_name = models.CharField(_("signatory"), max_length=200, blank=True)
@@ -418,7 +435,8 @@ class Investigation(models.Model):
     def clean(self) -> None:
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             raise ValidationError({"closed_on": _("An investigation cannot close before it opened.")})
-        if self.opened_on and self.opened_on > timezone.localdate():
+        # "Today" anywhere on Earth (the date line's UTC+14): an office's own today is never refused as future.
+        if self.opened_on and self.opened_on > (timezone.now() + timedelta(hours=14)).date():
             raise ValidationError({"opened_on": _("The opening date cannot be in the future.")})
 
 
@@ -649,9 +667,10 @@ class WorkerHeartbeat(models.Model):
 class HolidayAdjustment(models.Model):
     """A day added to or removed from a jurisdiction's legal calendar, with its source.
 
-    The holidays package gives each country's and province's public holidays; this
-    table corrects it where a jurisdiction's Interpretation Act differs (Easter
-    Monday federally) or a holiday is proclaimed. Deadline computation reads both.
+    The statutory calendars (``casework.calendars``) hold the holidays each
+    Interpretation Act defines; this table holds what they cannot: a day
+    proclaimed once (a day of mourning), or a correction staff make with its
+    source before the data file is. Deadline computation reads both.
     """
 
     class Change(models.TextChoices):
@@ -663,9 +682,17 @@ class HolidayAdjustment(models.Model):
     )
     day = models.DateField(_("day"))
     change = models.CharField(_("change"), max_length=8, choices=Change.choices)
-    name = models.CharField(_("name"), max_length=120, help_text=_("For example Easter Monday."))
+    name = models.CharField(_("name"), max_length=120, help_text=_("For example National Day of Mourning."))
+    name_fr = models.CharField(
+        _("name (French)"), max_length=120, blank=True, help_text=_("For example Journée nationale de deuil.")
+    )
     source = models.CharField(
         _("source"), max_length=500, help_text=_("Why: the statute, proclamation or correction this rests on.")
+    )
+    verified = models.BooleanField(
+        _("verified"),
+        default=True,
+        help_text=_("Whether the source's text was read; explanations mark a day that was not."),
     )
 
     history = HistoricalRecords()

@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import calendar as pycalendar
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from casework.calendars import Calendar
 
 RULES = ("immediate", "fixed", "calendar_days", "business_days", "months")
 STARTS = ("issued_on", "served_on")
@@ -54,57 +54,18 @@ class RuleError(ValueError):
 
 
 # --- Calendars ---------------------------------------------------------------------------
+# The calendar is the jurisdiction's statutory one (``casework.calendars``): its
+# holidays are the Interpretation Act's, never a package's substitute days.
 
 
-@lru_cache(maxsize=64)
-def _package_calendar(country: str, subdivision: str, language: str) -> holidays.HolidayBase | None:
-    """The holidays package's calendar; built once per process (it expands by year lazily)."""
-    if not country:
-        return None
-    kwargs: dict[str, Any] = {"subdiv": subdivision or None}
-    cls = holidays.country_holidays(country, **kwargs).__class__
-    if language in getattr(cls, "supported_languages", ()):
-        kwargs["language"] = language
-    return holidays.country_holidays(country, **kwargs)
+class DateOutOfRange(RuleError):
+    """A computed date past the last day the product can hold (year 9999)."""
 
 
-@dataclass(frozen=True)
-class Calendar:
-    """A jurisdiction's legal calendar: the holidays package plus days added or removed by staff.
-
-    ``added`` and ``removed`` map a date to its source ("Easter Monday: Interpretation
-    Act s. 35", "proclaimed 2025-…"). ``name`` is how the explanation names it.
-    """
-
-    name: str
-    country: str
-    subdivision: str = ""
-    added: Mapping[date, str] = field(default_factory=dict)
-    removed: Mapping[date, str] = field(default_factory=dict)
-    # The jurisdiction's name in French ("Québec (CA-QC)"), for explanations in French; "" if unknown.
-    name_fr: str = ""
-
-    def holiday_name(self, day: date, language: str = "en") -> str | None:
-        """The holiday on ``day``, or None for an ordinary day (weekends are not holidays here)."""
-        if day in self.removed:
-            return None
-        if day in self.added:
-            return self.added[day]
-        package = _package_calendar(self.country, self.subdivision, "fr" if language.startswith("fr") else "en_CA")
-        if package is None:
-            return None
-        return package.get(day)
-
-    def is_business_day(self, day: date) -> bool:
-        return day.weekday() < 5 and self.holiday_name(day) is None
-
-    def why_not_business_day(self, day: date, language: str = "en") -> str | None:
-        """``"Saturday"``, ``"Sunday"`` or the holiday's name; None on a business day."""
-        if day.weekday() == 5:
-            return "Saturday" if not language.startswith("fr") else "samedi"
-        if day.weekday() == 6:
-            return "Sunday" if not language.startswith("fr") else "dimanche"
-        return self.holiday_name(day, language)
+def _next_day(day: date, field: str = "days") -> date:
+    if day == date.max:
+        raise DateOutOfRange(field, "the due date would fall after 9999-12-31")
+    return day + timedelta(days=1)
 
 
 # --- Rules ---------------------------------------------------------------------------------
@@ -235,9 +196,19 @@ def add_months(start: date, months: int) -> date:
     """The same day ``months`` later, or the month's last day where there is no such day."""
     month_index = start.month - 1 + months
     year = start.year + month_index // 12
+    if year > date.max.year:
+        raise DateOutOfRange("months", "the due date would fall after 9999-12-31")
     month = month_index % 12 + 1
     last_day = pycalendar.monthrange(year, month)[1]
     return date(year, month, min(start.day, last_day))
+
+
+def add_days(start: date, days: int) -> date:
+    """``start`` + ``days`` calendar days; a result past year 9999 is a RuleError, not an OverflowError."""
+    try:
+        return start + timedelta(days=days)
+    except OverflowError:
+        raise DateOutOfRange("days", "the due date would fall after 9999-12-31") from None
 
 
 def roll_forward(day: date, cal: Calendar) -> tuple[date, list[Skipped]]:
@@ -245,7 +216,7 @@ def roll_forward(day: date, cal: Calendar) -> tuple[date, list[Skipped]]:
     skipped: list[Skipped] = []
     while not cal.is_business_day(day):
         skipped.append(_skipped(day, cal))
-        day += timedelta(days=1)
+        day = _next_day(day)
     return day, skipped
 
 
@@ -255,7 +226,7 @@ def add_business_days(start: date, days: int, cal: Calendar) -> tuple[date, list
     counted = 0
     skipped: list[Skipped] = []
     while counted < days:
-        day += timedelta(days=1)
+        day = _next_day(day)
         if cal.is_business_day(day):
             counted += 1
         else:
@@ -267,7 +238,8 @@ def compute_due(rule: Rule, *, issued_on: date, served_on: date | None, cal: Cal
     """The due date of ``rule`` for an order issued (and perhaps served) on these dates.
 
     A rule counted from ``served_on`` cannot be computed before the order is served:
-    that raises RuleError("from", …) so that the page can say what is missing.
+    that raises RuleError("from", …) so that the page can say what is missing. A
+    date past year 9999 raises ``DateOutOfRange`` (a RuleError naming the field).
     """
     if rule.kind == "fixed":
         if rule.fixed_date is None:
@@ -290,7 +262,7 @@ def compute_due(rule: Rule, *, issued_on: date, served_on: date | None, cal: Cal
         due, skipped = add_business_days(start, rule.days, cal)
     else:
         if rule.kind == "calendar_days":
-            target = start + timedelta(days=rule.days)
+            target = add_days(start, rule.days)
         else:
             target = add_months(start, rule.months)
         due, skipped = roll_forward(target, cal)
@@ -306,11 +278,6 @@ def compute_due(rule: Rule, *, issued_on: date, served_on: date | None, cal: Cal
         calendar_fr=cal.name_fr,
     )
     return _explained(result)
-
-
-def _skipped_text(skipped: tuple[Skipped, ...], *, weekends: bool) -> str:
-    named = [f"{s.day.isoformat()} ({s.reason})" for s in skipped if weekends or s.reason not in ("Saturday", "Sunday")]
-    return ", ".join(named)
 
 
 def explain(c: Computation) -> str:
@@ -334,8 +301,8 @@ def _explained(c: Computation) -> Computation:
 # --- Stays, the end of a day, penalties ---------------------------------------------------------
 
 
-def resume_after_stay(*, due_on: date, stayed_on: date, lifted_on: date, cal: Calendar) -> tuple[date, str]:
-    """The new due date when a stay that began on ``stayed_on`` is lifted on ``lifted_on``.
+def stay_change(*, due_on: date, stayed_on: date, lifted_on: date, cal: Calendar) -> dict[str, Any]:
+    """A stay lifted, as an entry of ``steps["changes"]`` (rendered by ``explain_steps``).
 
     The clock pauses: the calendar days that were left when the stay began (never
     fewer than zero) are added to the day it was lifted, then rolled forward off a
@@ -344,24 +311,7 @@ def resume_after_stay(*, due_on: date, stayed_on: date, lifted_on: date, cal: Ca
     if lifted_on < stayed_on:
         raise RuleError("lifted_on", "a stay cannot be lifted before it began")
     days_left = max(0, (due_on - stayed_on).days)
-    target = lifted_on + timedelta(days=days_left)
-    new_due, skipped = roll_forward(target, cal)
-    text = (
-        f"Stayed on {stayed_on.isoformat()} with {days_left} calendar days left; lifted on {lifted_on.isoformat()}"
-        f" → {target.isoformat()}"
-    )
-    if not skipped:
-        return new_due, text + ", a business day."
-    text += f", rolled forward over {_skipped_text(tuple(skipped), weekends=True)} in the {cal.name} calendar"
-    return new_due, text + f" → {new_due.isoformat()}."
-
-
-def stay_change(*, due_on: date, stayed_on: date, lifted_on: date, cal: Calendar) -> dict[str, Any]:
-    """What ``resume_after_stay`` did, as an entry of ``steps["changes"]`` (rendered by ``explain_steps``)."""
-    if lifted_on < stayed_on:
-        raise RuleError("lifted_on", "a stay cannot be lifted before it began")
-    days_left = max(0, (due_on - stayed_on).days)
-    target = lifted_on + timedelta(days=days_left)
+    target = add_days(lifted_on, days_left)
     new_due, skipped = roll_forward(target, cal)
     change: dict[str, Any] = {
         "kind": "stay",
@@ -378,38 +328,82 @@ def stay_change(*, due_on: date, stayed_on: date, lifted_on: date, cal: Calendar
     return change
 
 
+def resume_after_stay(*, due_on: date, stayed_on: date, lifted_on: date, cal: Calendar) -> tuple[date, str]:
+    """The new due date when a stay that began on ``stayed_on`` is lifted on ``lifted_on``, and its English line."""
+    change = stay_change(due_on=due_on, stayed_on=stayed_on, lifted_on=lifted_on, cal=cal)
+    with translation.override("en"):
+        text = _change_sentence(change, {}, french=False)
+    return date.fromisoformat(change["due_on"]), text
+
+
 def extension_change(*, from_on: date, to_on: date, reason: str) -> dict[str, Any]:
     """An extension as an entry of ``steps["changes"]``; the reason is kept as written."""
     return {"kind": "extension", "from": from_on.isoformat(), "to": to_on.isoformat(), "reason": reason.strip()}
 
 
+def stay_from_filing_change(*, filed_on: date, provision: str, provision_fr: str) -> dict[str, Any]:
+    """A statutory stay that began on the day a judicial review was filed, as an entry of ``steps["changes"]``."""
+    return {
+        "kind": "statutory_stay",
+        "filed_on": filed_on.isoformat(),
+        "provision": provision,
+        "provision_fr": provision_fr,
+    }
+
+
 # --- The explanation in the reader's language ----------------------------------------------------
 
 _WEEKEND = ("Saturday", "Sunday")
-# How French names a jurisdiction after "de": "du Québec", "de la Colombie-Britannique", "de l’Alberta".
-_FRENCH_FEMININE = ("Colombie-Britannique", "Saskatchewan", "Nouvelle-Écosse", "France", "Belgique", "Suisse")
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
-def _french_calendar(name: str) -> str:
-    """``name`` preceded by the right form of "de": the calendar is "le calendrier du Québec"."""
-    if not name:
-        return name
-    if name.startswith(("Territoires", "États")):
-        return f"des {name}"
-    if name.startswith(_FRENCH_FEMININE):
-        return f"de la {name}"
-    if name.startswith(("Terre-Neuve", "Jersey", "Guernesey")):
-        return f"de {name}"
-    if name[0].lower() in "aeiouyhâàéèêëîïôûüœ":
-        return f"de l’{name}"
-    return f"du {name}"
+def legal_date(value: object, french: bool) -> str:
+    """A date as legal text writes it: "14 December 2021", « 1er janvier 2022 » (ISO text in, words out)."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return str(value)
+    if not isinstance(value, date):
+        return str(value or "")
+    if french:
+        day = "1er" if value.day == 1 else str(value.day)
+        return f"{day} {_MONTHS_FR[value.month - 1]} {value.year}"
+    return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
 
 
 def _calendar_of(data: Mapping[str, Any], french: bool) -> str:
     """The calendar's name as the active language's sentence uses it."""
-    if not french:
-        return str(data.get("calendar", ""))
-    return _french_calendar(str(data.get("calendar_fr") or data.get("calendar", "")))
+    if french:
+        return str(data.get("calendar_fr") or data.get("calendar", ""))
+    return str(data.get("calendar", ""))
 
 
 def _skipped_words(skipped: list[Mapping[str, Any]], *, weekends: bool, french: bool) -> str:
@@ -418,7 +412,7 @@ def _skipped_words(skipped: list[Mapping[str, Any]], *, weekends: bool, french: 
         if not weekends and s.get("reason") in _WEEKEND:
             continue
         reason = (s.get("reason_fr") or s.get("reason")) if french else s.get("reason")
-        named.append(f"{s.get('date')} ({reason})")
+        named.append(f"{legal_date(s.get('date'), french)} ({reason})")
     return ", ".join(named)
 
 
@@ -426,42 +420,41 @@ def _main_sentence(steps: Mapping[str, Any], french: bool) -> str:
     rule = steps.get("rule") or {}
     kind = rule.get("rule")
     served = rule.get("from") == "served_on"
-    due = steps.get("due_on")
+    due = legal_date(steps.get("due_on"), french)
     if kind == "fixed":
         return _("Fixed date written in the order: %(date)s (kept as written).") % {"date": due}
-    start = steps.get("start_on") or due
+    start = legal_date(steps.get("start_on") or steps.get("due_on"), french)
     if kind == "immediate":
         if served:
             return _("Immediately: due on the day of service, %(date)s.") % {"date": start}
         return _("Immediately: due on the day of issue, %(date)s.") % {"date": start}
     calendar = _calendar_of(steps, french)
     skipped = list(steps.get("skipped") or [])
-    # The English wording is the stored explanation's ("1 business days"): the singular repeats the plural.
     if kind == "business_days":
         n = int(rule.get("days", 0))
         if served:
             head = ngettext(
-                "%(n)d business day from %(date)s (service) in the %(calendar)s calendar",
-                "%(n)d business days from %(date)s (service) in the %(calendar)s calendar",
+                "%(n)d business day from %(date)s (service), not counting Saturdays, Sundays or the %(calendar)s",
+                "%(n)d business days from %(date)s (service), not counting Saturdays, Sundays or the %(calendar)s",
                 n,
             )
         else:
             head = ngettext(
-                "%(n)d business day from %(date)s (issue) in the %(calendar)s calendar",
-                "%(n)d business days from %(date)s (issue) in the %(calendar)s calendar",
+                "%(n)d business day from %(date)s (issue), not counting Saturdays, Sundays or the %(calendar)s",
+                "%(n)d business days from %(date)s (issue), not counting Saturdays, Sundays or the %(calendar)s",
                 n,
             )
         parts = [head % {"n": n, "date": start, "calendar": calendar}]
         weekend_days = sum(1 for s in skipped if s.get("reason") in _WEEKEND)
         if weekend_days:
             parts.append(
-                ngettext("not counting %(n)d weekend day", "not counting %(n)d weekend days", weekend_days)
+                ngettext("%(n)d weekend day not counted", "%(n)d weekend days not counted", weekend_days)
                 % {"n": weekend_days}
             )
         holidays_skipped = _skipped_words(skipped, weekends=False, french=french)
         if holidays_skipped:
-            parts.append(_("skipping %(days)s") % {"days": holidays_skipped})
-        return ", ".join(parts) + f" → {due}."
+            parts.append(_("holidays not counted: %(days)s") % {"days": holidays_skipped})
+        return _("%(parts)s → %(due)s.") % {"parts": _("; ").join(parts), "due": due}
     if kind == "calendar_days":
         n = int(rule.get("days", 0))
         if served:
@@ -479,14 +472,17 @@ def _main_sentence(steps: Mapping[str, Any], french: bool) -> str:
     head = text % {"n": n, "date": start}
     rolled_from = steps.get("rolled_from")
     if rolled_from is None:
-        return _("%(head)s → %(due)s, a business day in the %(calendar)s calendar.") % {
+        return _("%(head)s → %(due)s, a business day (neither a Saturday, a Sunday nor one of the %(calendar)s).") % {
             "head": head,
             "due": due,
             "calendar": calendar,
         }
-    return _("%(head)s → %(target)s, rolled forward over %(days)s in the %(calendar)s calendar → %(due)s.") % {
+    return _(
+        "%(head)s → %(target)s, not a business day: moved forward over %(days)s to the next day that is "
+        "neither a Saturday, a Sunday nor one of the %(calendar)s → %(due)s."
+    ) % {
         "head": head,
-        "target": rolled_from,
+        "target": legal_date(rolled_from, french),
         "days": _skipped_words(skipped, weekends=True, french=french),
         "calendar": calendar,
         "due": due,
@@ -496,24 +492,29 @@ def _main_sentence(steps: Mapping[str, Any], french: bool) -> str:
 def _change_sentence(change: Mapping[str, Any], steps: Mapping[str, Any], french: bool) -> str:
     if change.get("kind") == "extension":
         return _("Extended from %(from)s to %(to)s: %(reason)s") % {
-            "from": change.get("from"),
-            "to": change.get("to"),
+            "from": legal_date(change.get("from"), french),
+            "to": legal_date(change.get("to"), french),
             "reason": change.get("reason", ""),
         }
+    if change.get("kind") == "statutory_stay":
+        provision = change.get("provision_fr") if french else change.get("provision")
+        return _(
+            "Stayed by law from %(filed)s, the day an application for judicial review was filed within the "
+            "compliance period (%(provision)s)."
+        ) % {"filed": legal_date(change.get("filed_on"), french), "provision": provision or change.get("provision")}
     n = int(change.get("days_left", 0))
     values = {
-        "stayed": change.get("stayed_on"),
+        "stayed": legal_date(change.get("stayed_on"), french),
         "n": n,
-        "lifted": change.get("lifted_on"),
-        "target": change.get("target"),
-        "due": change.get("due_on"),
+        "lifted": legal_date(change.get("lifted_on"), french),
+        "target": legal_date(change.get("target"), french),
+        "due": legal_date(change.get("due_on"), french),
     }
     skipped = list(change.get("skipped") or [])
     if not skipped:
         return (
             ngettext(
-                "Stayed on %(stayed)s with %(n)d calendar days left; lifted on %(lifted)s → %(target)s, "
-                "a business day.",
+                "Stayed on %(stayed)s with %(n)d calendar day left; lifted on %(lifted)s → %(target)s, a business day.",
                 "Stayed on %(stayed)s with %(n)d calendar days left; lifted on %(lifted)s → %(target)s, "
                 "a business day.",
                 n,
@@ -524,10 +525,12 @@ def _change_sentence(change: Mapping[str, Any], steps: Mapping[str, Any], french
     values["calendar"] = _calendar_of(change if "calendar" in change else steps, french)
     return (
         ngettext(
-            "Stayed on %(stayed)s with %(n)d calendar days left; lifted on %(lifted)s → %(target)s, rolled forward "
-            "over %(days)s in the %(calendar)s calendar → %(due)s.",
-            "Stayed on %(stayed)s with %(n)d calendar days left; lifted on %(lifted)s → %(target)s, rolled forward "
-            "over %(days)s in the %(calendar)s calendar → %(due)s.",
+            "Stayed on %(stayed)s with %(n)d calendar day left; lifted on %(lifted)s → %(target)s, not a business "
+            "day: moved forward over %(days)s to the next day that is neither a Saturday, a Sunday nor one of the "
+            "%(calendar)s → %(due)s.",
+            "Stayed on %(stayed)s with %(n)d calendar days left; lifted on %(lifted)s → %(target)s, not a business "
+            "day: moved forward over %(days)s to the next day that is neither a Saturday, a Sunday nor one of the "
+            "%(calendar)s → %(due)s.",
             n,
         )
         % values

@@ -39,6 +39,7 @@ from django.db import transaction
 from django.db.models import Min, Prefetch
 from django.utils import timezone
 
+from casework.calendars import Calendar, calendar_for
 from casework.demo.synthetic import REFERENCE_PREFIX
 from casework.models import (
     Authority,
@@ -51,8 +52,7 @@ from casework.models import (
     Statute,
 )
 from orders import services
-from orders.calendars import calendar_for
-from orders.deadlines import Calendar, compute_due, parse_rule, roll_forward
+from orders.deadlines import compute_due, parse_rule, roll_forward
 from orders.models import ComplianceSubmission, CourtProceeding, Deadline, Order, OrderStatus, Term
 
 Kind = CourtProceeding.Kind
@@ -122,6 +122,11 @@ SRC_CAI_APPEAL = (
     "clearview-ai-dit-qu-elle-ne-peut-detruire-les-photos-de-quebecois.php"
 )
 
+# BC PIPA s 53(1): comply within 30 days of being given a copy of the order; s 1: a "day" does not include a
+# Saturday or a holiday. Given to Clearview on the day it was issued (2021-12-14): 30 business days in the statutory
+# calendar of British Columbia give 2022-01-25, the date the OIPC gave (27 December and 3 January are working days).
+BC_PIPA_30_DAYS: Mapping[str, Any] = {"rule": "business_days", "days": 30}
+
 COMPLIANCE_UNVERIFIED = (
     "Compliance unverified: the sources record neither compliance nor a finding that the term was not complied "
     "with, so the deadline is left open rather than closed as met or missed."
@@ -140,21 +145,21 @@ BC_P21_08 = OrderSpec(
     recitals=CLEARVIEW_RECITAL,
     terms=(
         TermSpec(
-            {"rule": "fixed", "date": "2022-01-25"},
+            BC_PIPA_30_DAYS,
             text="Clearview is prohibited from offering its facial recognition service to clients in British "
             "Columbia using images and biometric facial arrays of individuals in British Columbia collected without "
             "consent.",
             note=COMPLIANCE_UNVERIFIED,
         ),
         TermSpec(
-            {"rule": "fixed", "date": "2022-01-25"},
+            BC_PIPA_30_DAYS,
             text="Clearview shall make best efforts to cease collecting, using and disclosing images and biometric "
             "facial arrays of individuals in British Columbia collected without consent.",
             qualifier=Term.Qualifier.BEST_EFFORTS,
             note=COMPLIANCE_UNVERIFIED,
         ),
         TermSpec(
-            {"rule": "fixed", "date": "2022-01-25"},
+            BC_PIPA_30_DAYS,
             text="Clearview shall make best efforts to delete the images and biometric facial arrays of individuals "
             "in British Columbia in its possession.",
             qualifier=Term.Qualifier.BEST_EFFORTS,
@@ -166,11 +171,14 @@ BC_P21_08 = OrderSpec(
             Kind.JUDICIAL_REVIEW,
             "Supreme Court of British Columbia",
             SRC_BC_COURTS,
+            filed_on=date(2022, 1, 25),
             outcome=Outcome.UPHELD,
             decided_on=date(2024, 12, 18),
             citation="2024 BCSC 2311",
             verified=False,
-            note="Filed in late January 2022; the filing day and any stay are unverified (no stay is recorded).",
+            note="Filing day unverified: the petition was reported on 2022-01-29 as already brought in late January "
+            "2022; it is recorded on 2022-01-25, the last day of the 30-day period, so that the order is stayed by "
+            "PIPA s 53(2) from that day until the decision. Confirm the day from the court file.",
         ),
         ProceedingSpec(
             Kind.APPEAL,
@@ -287,14 +295,18 @@ CNIL_SAN_2022_019 = OrderSpec(
     # The statutes it applied (the participation's); the articles are not in our sources.
     legal_basis="RGPD (règlement (UE) 2016/679) ; loi n° 78-17 du 6 janvier 1978",
     issued_on=date(2022, 10, 17),
+    # The two months run from notification; its day is not in our sources (see the note).
+    served_on=date(2022, 10, 17),
     note=(
         "Restricted committee decision of 2022-10-17: a €20 million fine and this order. The term is summarized "
         "from the decision and its coverage (sources on the timeline), not quoted. The CNIL announced on "
-        "2023-05-10 that it had liquidated €5.2 million of the penalty, for 2022-12-19 to 2023-02-09."
+        "2023-05-10 that it had liquidated €5.2 million of the penalty, for 2022-12-19 to 2023-02-09. The two "
+        "months run from notification; the day of notification is unverified and recorded as the decision's day "
+        "(notified on 17 or 18 October, the two months end on a weekend and move to Monday 19 December 2022)."
     ),
     terms=(
         TermSpec(
-            {"rule": "months", "months": 2},
+            {"rule": "months", "months": 2, "from": "served_on"},
             text="Stop collecting and using, without a legal basis, the data of people in France, and delete the "
             "data of those people already collected, within two months, under a penalty of €100,000 per day late.",
             text_fr="Cesser la collecte et l'usage, sans base légale, des données des personnes se trouvant en "

@@ -268,7 +268,9 @@ class DeadlineLiftForm(ServiceForm):
 class DeadlineExtendForm(ServiceForm):
     new_due_on = _date_field(_("New due date"))
     reason = _text_field(_("Reason"))
-    granted_on = _date_field(_("Granted on"), required=False, help_text=_("Leave empty for today."))
+    granted_on = _date_field(
+        _("Granted on"), required=False, help_text=_("Leave empty for today in the issuing authority's time zone.")
+    )
 
 
 class DeadlineCloseForm(ServiceForm):
@@ -277,7 +279,11 @@ class DeadlineCloseForm(ServiceForm):
         choices=[("met", _("met")), ("missed", _("missed")), ("waived", _("waived"))],
         widget=forms.RadioSelect,
     )
-    on = _date_field(_("Met on"), required=False, help_text=_("For a met deadline; leave empty for today."))
+    on = _date_field(
+        _("Met on"),
+        required=False,
+        help_text=_("For a met deadline; leave empty for today in the issuing authority's time zone."),
+    )
     reason = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 

@@ -86,7 +86,7 @@ DEADLINE_FIELDS = (*RULE_KEYS, "verified", "note", "status", "met_on", "stays", 
 DEADLINE_COMPUTED = ("due_on", "original_due_on", "explanation")
 # The statuses an import closes a deadline with; open, extended and stayed follow from its stays and extensions.
 CLOSED_STATUSES = (DeadlineStatus.MET, DeadlineStatus.MISSED, DeadlineStatus.WAIVED)
-STAY_FIELDS = ("started_on", "lifted_on", "reason", "proceeding")
+STAY_FIELDS = ("started_on", "lifted_on", "reason", "by_law", "proceeding")
 EXTENSION_FIELDS = ("granted_on", "new_due_on", "reason")
 PROCEEDING_FIELDS = (
     "kind",
@@ -372,6 +372,7 @@ def _read_stay(path: str, item: object, proceeding_count: int) -> _Step:
     if started_on is not None and lifted_on is not None and lifted_on < started_on:
         raise CaseFormatError(stay.at("lifted_on"), _("cannot be before started_on"))
     reason = stay.text("reason", model_field(Stay, "reason"), required=True)
+    by_law = stay.text("by_law", model_field(Stay, "provision"))
     proceeding = stay.whole_number("proceeding")
     if proceeding is not None and not 0 <= proceeding < proceeding_count:
         raise CaseFormatError(
@@ -379,7 +380,16 @@ def _read_stay(path: str, item: object, proceeding_count: int) -> _Step:
             _("there is no proceedings[%(index)d] (the order's proceedings are counted from 0; it has %(count)d)")
             % {"index": proceeding, "count": proceeding_count},
         )
-    return _Step(path, {"started_on": started_on, "lifted_on": lifted_on, "reason": reason, "proceeding": proceeding})
+    return _Step(
+        path,
+        {
+            "started_on": started_on,
+            "lifted_on": lifted_on,
+            "reason": reason,
+            "by_law": by_law,
+            "proceeding": proceeding,
+        },
+    )
 
 
 def _read_extension(path: str, item: object) -> _Step:
@@ -599,7 +609,8 @@ def _write_order(plan: OrderPlan, investigation: Investigation, actor: User | No
         # proceeding_record moves the order under judicial review if its status allows: it reads the current one.
         order.refresh_from_db(fields=["status"])
         with service_errors(step.path):
-            proceeding = services.proceeding_record(actor=actor, order=order, **step.values)
+            # The file lists the stays the proceeding caused: they are replayed from it, not derived again.
+            proceeding = services.proceeding_record(actor=actor, order=order, apply_stays_by_law=False, **step.values)
             proceedings.append(_restore(proceeding, actor=actor, values=step.after))
 
     for term_plan, term in zip(plan.terms, terms, strict=True):
@@ -648,6 +659,7 @@ def _replay(change: _Change, deadline: Deadline, proceedings: list[CourtProceedi
             started_on=values["started_on"],
             reason=values["reason"],
             proceeding=proceedings[index] if index is not None else None,
+            provision=values["by_law"],
         )
     elif change.kind == "lift":
         services.deadline_stay_lift(actor=actor, deadline=deadline, lifted_on=values["lifted_on"])
@@ -776,6 +788,19 @@ def _export_order(order: Order) -> dict[str, Any]:
     }
 
 
+def _export_stay(stay: Stay, proceeding_index: dict[int, int]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "started_on": to_iso(stay.started_on),
+        "lifted_on": to_iso(stay.lifted_on),
+        "reason": stay.reason,
+        "proceeding": proceeding_index.get(stay.proceeding_id) if stay.proceeding_id else None,
+    }
+    if stay.provision:
+        # Optional: only a stay the statute imposed (judicial review brought in time) names its provision.
+        data["by_law"] = stay.provision
+    return data
+
+
 def _export_deadline(deadline: Deadline, proceeding_index: dict[int, int]) -> dict[str, Any]:
     # The rule's keys in the format's order (jsonb would give them in its own), then the deadline's.
     rule = {key: deadline.rule[key] for key in RULE_KEYS if key in deadline.rule}
@@ -789,12 +814,7 @@ def _export_deadline(deadline: Deadline, proceeding_index: dict[int, int]) -> di
         "original_due_on": to_iso(deadline.original_due_on),
         "explanation": deadline.explanation,
         "stays": [
-            {
-                "started_on": to_iso(stay.started_on),
-                "lifted_on": to_iso(stay.lifted_on),
-                "reason": stay.reason,
-                "proceeding": proceeding_index.get(stay.proceeding_id) if stay.proceeding_id else None,
-            }
+            _export_stay(stay, proceeding_index)
             for stay in sorted(deadline.stays.all(), key=lambda s: (s.started_on, s.pk))
         ],
         "extensions": [

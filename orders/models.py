@@ -343,6 +343,12 @@ class Stay(models.Model):
     days_left = models.IntegerField(_("calendar days left when the stay began"))
     due_on_before = models.DateField(_("due date when the stay began"))
     reason = models.TextField(_("reason"), max_length=5000)
+    provision = models.CharField(
+        _("stayed by law under"),
+        max_length=300,
+        blank=True,
+        help_text=_("The provision that stayed the deadline without a court order (judicial review brought in time)."),
+    )
     proceeding = models.ForeignKey(
         "CourtProceeding", verbose_name=_("court proceeding"), null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -16,22 +16,20 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.models import Authority, Investigation, Jurisdiction, User
+from casework.calendars import Calendar, authority_today, calendar_for
+from casework.models import Authority, Investigation, User
 from casework.services import save_recorded, set_m2m_recorded
-from orders.calendars import calendar_for
 from orders.deadlines import (
-    Calendar,
     Computation,
     RuleError,
     compute_due,
+    explain_steps,
     extension_change,
-    local_today,
     parse_rule,
-    resume_after_stay,
     stay_change,
+    stay_from_filing_change,
 )
 from orders.models import (
     ORDER_TRANSITIONS,
@@ -191,20 +189,12 @@ def deadline_compute(order: Order, rule_data: Mapping[str, Any]) -> Computation 
     """
     rule = parse_rule(rule_data)
     # A draft is previewed from today as the authority counts it, not from the UTC date.
-    issued_on = order.issued_on or local_today(timezone.now(), order.authority.jurisdiction.time_zone)
+    issued_on = order.issued_on or authority_today(order.authority)
     if rule.start == "served_on" and order.served_on is None:
         return None
     return compute_due(
-        rule, issued_on=issued_on, served_on=order.served_on, cal=_bilingual_calendar(order.authority.jurisdiction)
+        rule, issued_on=issued_on, served_on=order.served_on, cal=calendar_for(order.authority.jurisdiction)
     )
-
-
-def _bilingual_calendar(jurisdiction: Jurisdiction) -> Calendar:
-    """The jurisdiction's calendar, also named in French so that explanations can be rendered in French."""
-    cal = calendar_for(jurisdiction)
-    if not jurisdiction.name_fr or not cal.name.startswith(jurisdiction.name_en):
-        return cal
-    return dataclasses.replace(cal, name_fr=jurisdiction.name_fr + cal.name[len(jurisdiction.name_en) :])
 
 
 def deadline_apply_computation(deadline: Deadline, computation: Computation | None) -> None:
@@ -282,7 +272,7 @@ def order_record_service(*, actor: User | None, order: Order, served_on: date) -
         OrderRevision.objects.create(
             order=order,
             kind=OrderRevision.Kind.CORRECTION,
-            made_on=timezone.localdate(),
+            made_on=authority_today(order.authority),
             reason=_("Date of service corrected."),
             changes={"served_on": [before.isoformat(), served_on.isoformat()]},
             made_by=actor,
@@ -361,6 +351,22 @@ def order_revise(
 # --- Deadlines --------------------------------------------------------------------------------
 
 
+def _add_change(deadline: Deadline, change: Mapping[str, Any]) -> None:
+    """Append a stay, a lifting or an extension to the deadline's steps and to its English explanation.
+
+    The explanation is the steps rendered in English; one recorded before the steps
+    said everything (it no longer renders to the stored text) gets the new line
+    appended instead, so that nothing it said is lost.
+    """
+    line = explain_steps({**deadline.steps, "changes": [dict(change)]}, "en").split("\n")[-1]
+    in_step = bool(deadline.steps.get("rule")) and explain_steps(deadline.steps, "en") == deadline.explanation
+    deadline.steps = {**deadline.steps, "changes": [*deadline.steps.get("changes", []), dict(change)]}
+    if in_step:
+        deadline.explanation = explain_steps(deadline.steps, "en")
+    else:
+        deadline.explanation = f"{deadline.explanation}\n{line}".strip()
+
+
 def _deadline_for_update(deadline: Deadline) -> Deadline:
     return (
         Deadline.objects.select_for_update().select_related("term__order__authority__jurisdiction").get(pk=deadline.pk)
@@ -369,9 +375,19 @@ def _deadline_for_update(deadline: Deadline) -> Deadline:
 
 @transaction.atomic
 def deadline_stay(
-    *, actor: User | None, deadline: Deadline, started_on: date, reason: str, proceeding: CourtProceeding | None = None
+    *,
+    actor: User | None,
+    deadline: Deadline,
+    started_on: date,
+    reason: str,
+    proceeding: CourtProceeding | None = None,
+    provision: str = "",
 ) -> Stay:
-    """Pause a deadline's clock from ``started_on``; no alerts while it is stayed."""
+    """Pause a deadline's clock from ``started_on``; no alerts while it is stayed.
+
+    ``provision`` names the statute that stayed it without a court order (judicial
+    review brought in time): the explanation then says so from the first day.
+    """
     deadline = _deadline_for_update(deadline)
     if deadline.status not in ("open", "extended"):
         raise ValidationError(
@@ -386,12 +402,22 @@ def deadline_stay(
         days_left=max(0, (deadline.due_on - started_on).days),
         due_on_before=deadline.due_on,
         reason=reason,
+        provision=provision,
         proceeding=proceeding,
         recorded_by=actor,
     )
     save_recorded(stay, actor=actor, reason="stay recorded")
     deadline.status = DeadlineStatus.STAYED
-    save_recorded(deadline, actor=actor, reason="stayed", update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if provision:
+        authority = deadline.term.order.authority
+        french = authority.judicial_review_stay_fr if provision == authority.judicial_review_stay else ""
+        _add_change(
+            deadline,
+            stay_from_filing_change(filed_on=started_on, provision=provision, provision_fr=french or provision),
+        )
+        fields += ["steps", "explanation"]
+    save_recorded(deadline, actor=actor, reason="stayed", update_fields=fields)
     return stay
 
 
@@ -404,17 +430,13 @@ def deadline_stay_lift(*, actor: User | None, deadline: Deadline, lifted_on: dat
         raise ValidationError(_("This deadline is not stayed."))
     if lifted_on < stay.started_on:
         raise ValidationError({"lifted_on": _("A stay cannot be lifted before it began.")})
-    cal = _bilingual_calendar(deadline.term.order.authority.jurisdiction)
-    new_due, text = resume_after_stay(
-        due_on=stay.due_on_before, stayed_on=stay.started_on, lifted_on=lifted_on, cal=cal
-    )
+    cal = calendar_for(deadline.term.order.authority.jurisdiction)
     change = stay_change(due_on=stay.due_on_before, stayed_on=stay.started_on, lifted_on=lifted_on, cal=cal)
     stay.lifted_on = lifted_on
     save_recorded(stay, actor=actor, reason="stay lifted", update_fields=["lifted_on"])
-    deadline.due_on = new_due
+    deadline.due_on = date.fromisoformat(change["due_on"])
     deadline.status = DeadlineStatus.EXTENDED if deadline.extensions.exists() else DeadlineStatus.OPEN
-    deadline.explanation = f"{deadline.explanation}\n{text}".strip()
-    deadline.steps = {**deadline.steps, "changes": [*deadline.steps.get("changes", []), change]}
+    _add_change(deadline, change)
     return save_recorded(
         deadline,
         actor=actor,
@@ -444,7 +466,7 @@ def deadline_extend(
     extension = save_recorded(
         Extension(
             deadline=deadline,
-            granted_on=granted_on or timezone.localdate(),
+            granted_on=granted_on or authority_today(deadline.term.order.authority),
             previous_due_on=deadline.due_on,
             new_due_on=new_due_on,
             reason=reason,
@@ -453,12 +475,10 @@ def deadline_extend(
         actor=actor,
         reason="extension granted",
     )
-    note = f"Extended from {deadline.due_on.isoformat()} to {new_due_on.isoformat()}: {reason.strip()}"
     change = extension_change(from_on=deadline.due_on, to_on=new_due_on, reason=reason)
     deadline.due_on = new_due_on
     deadline.status = DeadlineStatus.EXTENDED
-    deadline.explanation = f"{deadline.explanation}\n{note}".strip()
-    deadline.steps = {**deadline.steps, "changes": [*deadline.steps.get("changes", []), change]}
+    _add_change(deadline, change)
     save_recorded(
         deadline,
         actor=actor,
@@ -479,7 +499,7 @@ def deadline_close(
     if deadline.status in ("met", "waived"):
         raise ValidationError(_("This deadline is already %(status)s.") % {"status": deadline.get_status_display()})
     deadline.status = status
-    deadline.met_on = (on or timezone.localdate()) if status == "met" else None
+    deadline.met_on = (on or authority_today(deadline.term.order.authority)) if status == "met" else None
     if reason:
         deadline.note = reason[:500]
     return save_recorded(
@@ -520,11 +540,13 @@ def submission_assess(
 ) -> ComplianceSubmission:
     """Record staff's assessment; a sufficient one for a term marks its deadline met on the day received."""
     submission = (
-        ComplianceSubmission.objects.select_for_update(of=("self",)).select_related("term").get(pk=submission.pk)
+        ComplianceSubmission.objects.select_for_update(of=("self",))
+        .select_related("term", "order__authority__jurisdiction")
+        .get(pk=submission.pk)
     )
     submission.assessment = assessment
     submission.assessment_note = note
-    submission.assessed_on = assessed_on or timezone.localdate()
+    submission.assessed_on = assessed_on or authority_today(submission.order.authority)
     submission.assessed_by = actor
     save_recorded(
         submission,
@@ -552,8 +574,14 @@ def proceeding_record(
     source: str = "",
     verified: bool = True,
     note: str = "",
+    apply_stays_by_law: bool = True,
 ) -> CourtProceeding:
-    """Record a court challenge; an issued order goes under judicial review."""
+    """Record a court challenge; an issued order goes under judicial review.
+
+    A judicial review filed within the time to comply stays the order's deadlines by
+    law where the authority's statute says so (``stay_by_law``); an import, whose
+    file lists the stays it recorded, passes ``apply_stays_by_law=False``.
+    """
     order = _order_for_update(order)
     if order.status == OrderStatus.DRAFT:
         raise ValidationError(_("A draft order cannot be challenged in court."))
@@ -579,7 +607,42 @@ def proceeding_record(
         order_set_status(
             actor=actor, order=order, status=OrderStatus.UNDER_JUDICIAL_REVIEW, reason="court challenge filed"
         )
+    if apply_stays_by_law and kind == CourtProceeding.Kind.JUDICIAL_REVIEW and filed_on is not None:
+        stay_by_law(actor=actor, proceeding=proceeding)
     return proceeding
+
+
+def stay_by_law(*, actor: User | None, proceeding: CourtProceeding) -> list[Stay]:
+    """Stay the order's running deadlines from the day a judicial review was brought within the time to comply.
+
+    Where the authority's statute says so (BC PIPA s 53(2): an application for
+    judicial review brought before the end of the period to comply stays the order
+    from the day it is brought until a court orders otherwise), no court order is
+    needed: each deadline still running on the filing day (its due date not yet
+    past) is stayed from that day, with the provision cited in its explanation.
+    The court's decision lifts the stay (``proceeding_decide``).
+    """
+    order = proceeding.order
+    authority = order.authority
+    if proceeding.filed_on is None or not authority.judicial_review_stay:
+        return []
+    stays = []
+    running = Deadline.objects.filter(
+        term__order=order, status__in=["open", "extended"], due_on__gte=proceeding.filed_on
+    ).order_by("pk")
+    for deadline in running:
+        stays.append(
+            deadline_stay(
+                actor=actor,
+                deadline=deadline,
+                started_on=proceeding.filed_on,
+                reason=_("Stayed by law from the day judicial review was brought (%(provision)s).")
+                % {"provision": authority.judicial_review_stay},
+                proceeding=proceeding,
+                provision=authority.judicial_review_stay,
+            )
+        )
+    return stays
 
 
 @transaction.atomic
@@ -636,30 +699,147 @@ def proceeding_decide(
     return proceeding
 
 
+@dataclasses.dataclass(frozen=True)
+class Recomputation:
+    """What recomputing one deadline did: ``moved`` its date, ``restated`` its explanation, or ``kept`` it."""
+
+    deadline: Deadline
+    before: date | None
+    after: date | None
+    outcome: str
+    reason: str = ""
+
+
+class _CannotReplay(Exception):
+    """A deadline whose stays or extensions were recorded before its steps held them."""
+
+
+def _replay(deadline: Deadline, order: Order, cal: Calendar) -> tuple[date, dict[str, Any], list[Stay]] | None:
+    """The deadline's date as its rule gives it today, with its stays and extensions applied again, in order.
+
+    1. Compute the rule's date from the order's dates in ``cal``.
+    2. Replay the recorded changes: a stay lifted adds the days that were left when
+       it began (counted from the date just computed) to the day it was lifted; an
+       extension sets the date it granted (a decision, kept as granted); a stay by
+       law is kept as recorded.
+    3. A stay still running records the days left from the date reached.
+    Returns None while the rule waits for the day of service; the stays whose
+    ``days_left``/``due_on_before`` change are returned updated, not saved.
+    """
+    rule = parse_rule(deadline.rule)
+    if rule.start == "served_on" and order.served_on is None or order.issued_on is None:
+        return None
+    base = compute_due(rule, issued_on=order.issued_on, served_on=order.served_on, cal=cal)
+    steps = base.steps()
+    due = base.due_on
+    stays = list(deadline.stays.order_by("started_on", "pk"))
+    lifted = iter([s for s in stays if s.lifted_on is not None])
+    old_changes = list(deadline.steps.get("changes") or [])
+    if sum(1 for c in old_changes if c.get("kind") == "stay") != sum(1 for s in stays if s.lifted_on) or sum(
+        1 for c in old_changes if c.get("kind") == "extension"
+    ) != len(deadline.extensions.all()):
+        raise _CannotReplay
+    changed_stays: list[Stay] = []
+
+    def record(stay: Stay, due_before: date) -> None:
+        days_left = max(0, (due_before - stay.started_on).days)
+        if (stay.days_left, stay.due_on_before) != (days_left, due_before):
+            stay.days_left, stay.due_on_before = days_left, due_before
+            changed_stays.append(stay)
+
+    changes: list[dict[str, Any]] = []
+    for change in old_changes:
+        if change.get("kind") == "stay":
+            stay = next(lifted)
+            if stay.lifted_on is None:  # the iterator holds lifted stays only
+                raise _CannotReplay
+            record(stay, due)
+            new = stay_change(due_on=due, stayed_on=stay.started_on, lifted_on=stay.lifted_on, cal=cal)
+            due = date.fromisoformat(new["due_on"])
+            changes.append(new)
+        elif change.get("kind") == "extension":
+            due = date.fromisoformat(change["to"])
+            changes.append(dict(change))
+        else:
+            changes.append(dict(change))
+    for stay in stays:
+        if stay.lifted_on is None:
+            record(stay, due)
+    if changes:
+        steps["changes"] = changes
+    return due, steps, changed_stays
+
+
+RUNNING_STATUSES = (DeadlineStatus.OPEN, DeadlineStatus.STAYED, DeadlineStatus.EXTENDED)
+
+
 @transaction.atomic
+def deadlines_recompute_report(*, actor: User | None, deadlines: Sequence[Deadline]) -> list[Recomputation]:
+    """Recompute deadlines from their rules and their calendars (after a rule or holiday change).
+
+    A running deadline (open, stayed, extended) takes the date its rule, its stays
+    and its extensions now give: ``moved`` when that differs, recorded in its
+    history with the reason. A deadline already closed (met, missed, waived) keeps
+    its date (a decision was taken on it): ``kept`` when the rule would now give
+    another. Either way, an explanation that the current calendar words differently
+    (the statute's name, the holidays' statutory names) is ``restated``.
+    """
+    results: list[Recomputation] = []
+    calendars: dict[int, Calendar] = {}
+    for deadline in deadlines:
+        order = deadline.term.order
+        jurisdiction = order.authority.jurisdiction
+        cal = calendars.get(jurisdiction.pk) or calendars.setdefault(jurisdiction.pk, calendar_for(jurisdiction))
+        before = deadline.due_on
+        try:
+            replay = _replay(deadline, order, cal)
+        except _CannotReplay:
+            results.append(
+                Recomputation(deadline, before, before, "kept", "stays or extensions recorded before their steps")
+            )
+            continue
+        except RuleError as exc:
+            results.append(Recomputation(deadline, before, before, "kept", str(exc)))
+            continue
+        if replay is None:
+            continue
+        due, steps, changed_stays = replay
+        explanation = explain_steps(steps, "en")
+        running = deadline.status in RUNNING_STATUSES
+        if due != before and not running:
+            results.append(
+                Recomputation(deadline, before, due, "kept", f"{deadline.status}: keeps its date; the rule gives {due}")
+            )
+            continue
+        if due == before and steps == deadline.steps and explanation == deadline.explanation:
+            continue
+        old_base = deadline.steps.get("due_on")
+        if deadline.original_due_on is not None and deadline.original_due_on.isoformat() == old_base:
+            deadline.original_due_on = date.fromisoformat(steps["due_on"])
+        for stay in changed_stays:
+            save_recorded(
+                stay, actor=actor, reason=f"recomputed in the {cal.name}", update_fields=["days_left", "due_on_before"]
+            )
+        deadline.due_on, deadline.steps, deadline.explanation = due, steps, explanation
+        if due != before:
+            reason = f"recomputed: {before} → {due} (the {cal.name})"
+            outcome = "moved"
+        else:
+            reason = f"explanation restated: the {cal.name}"
+            outcome = "restated"
+        save_recorded(
+            deadline,
+            actor=actor,
+            reason=reason,
+            update_fields=["due_on", "original_due_on", "explanation", "steps", "updated_at"],
+        )
+        results.append(Recomputation(deadline, before, due, outcome, reason))
+    return results
+
+
 def deadlines_recompute(
     *, actor: User | None, deadlines: Sequence[Deadline]
 ) -> list[tuple[Deadline, date | None, date | None]]:
-    """Recompute open deadlines from their rules (after a rule or holiday change); return what moved.
-
-    Deadlines moved by an extension or a stay keep their dates: those were set by
-    a decision, not by the rule.
-    """
-    moved: list[tuple[Deadline, date | None, date | None]] = []
-    for deadline in deadlines:
-        if deadline.status != DeadlineStatus.OPEN or deadline.extensions.exists() or deadline.stays.exists():
-            continue
-        order = deadline.term.order
-        if order.issued_on is None:
-            continue
-        before = deadline.due_on
-        deadline_apply_computation(deadline, deadline_compute(order, deadline.rule))
-        if deadline.due_on != before:
-            save_recorded(
-                deadline,
-                actor=actor,
-                reason=f"recomputed: {before} → {deadline.due_on}",
-                update_fields=["due_on", "explanation", "steps", "updated_at"],
-            )
-            moved.append((deadline, before, deadline.due_on))
-    return moved
+    """Recompute ``deadlines`` (``deadlines_recompute_report``); return those whose date moved, before and after."""
+    report = deadlines_recompute_report(actor=actor, deadlines=deadlines)
+    return [(r.deadline, r.before, r.after) for r in report if r.outcome == "moved"]

@@ -8,6 +8,7 @@ redirect with a message, or the page again with the service's objections on the 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
 from django.contrib import messages
@@ -18,18 +19,17 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casework.calendars import authority_today
 from casework.forms import ServiceForm
 from casework.models import Investigation, User
 from casework.permissions import get_investigation_for_user
 from casework.selectors import HistoryView
 from casework.tables import configure
 from orders import selectors, services
-from orders.deadlines import local_today
 from orders.documents import documents_panel
 from orders.exports import calendar_feed_get_or_create
 from orders.filters import OrderFilter
@@ -73,9 +73,9 @@ def _to_order(order: Order) -> HttpResponseRedirect:
     return redirect("orders:detail", authority=order.authority.code, number=order.number)
 
 
-def _local_today(order: Order) -> Any:
+def _local_today(order: Order) -> date:
     """Today in the issuing authority's time zone: the default for the date fields."""
-    return local_today(timezone.now(), order.authority.jurisdiction.time_zone)
+    return authority_today(order.authority)
 
 
 def _form_page(
@@ -95,6 +95,8 @@ def _form_page(
         "title": title,
         "submit_label": submit,
         "order": order,
+        # Every date of a legal event is the issuing authority's local date (design: one "today").
+        "legal_today": authority_today(order.authority) if order else None,
         "investigation": investigation or (order.investigation if order else None),
         "intro": intro,
         **extra,

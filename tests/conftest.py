@@ -82,7 +82,7 @@ def ref(db: None) -> Ref:
         name_en="Canada",
         name_fr="Canada",
         time_zone="America/Toronto",
-        holiday_country="CA",
+        legal_calendar="CA",
         official_languages=["en", "fr"],
     )
     bc = Jurisdiction.objects.create(
@@ -91,8 +91,7 @@ def ref(db: None) -> Ref:
         name_fr="Colombie-Britannique",
         parent=ca,
         time_zone="America/Vancouver",
-        holiday_country="CA",
-        holiday_subdivision="BC",
+        legal_calendar="CA-BC",
         official_languages=["en"],
     )
     qc = Jurisdiction.objects.create(
@@ -101,8 +100,7 @@ def ref(db: None) -> Ref:
         name_fr="Québec",
         parent=ca,
         time_zone="America/Toronto",
-        holiday_country="CA",
-        holiday_subdivision="QC",
+        legal_calendar="CA-QC",
         official_languages=["fr"],
     )
     opc = Authority.objects.create(

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
-from casework.demo.calendars import load_federal_holidays
+from casework.demo.calendars import load_proclaimed_days
 from casework.models import Authority, Jurisdiction, Statute
 
 CANADIAN_PROVINCES_AND_TERRITORIES = (
@@ -48,10 +48,14 @@ class JurisdictionSpec:
     name_en: str
     name_fr: str
     time_zone: str
-    holiday_country: str
-    holiday_subdivision: str
     official_languages: tuple[str, ...]
     parent: str | None = None
+    # The statutory calendar file (casework/calendars/data/<code>.toml); by default the jurisdiction's own code.
+    calendar: str | None = None
+
+    @property
+    def legal_calendar(self) -> str:
+        return self.code if self.calendar is None else self.calendar
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,9 @@ class AuthoritySpec:
     signatory_name: str = ""
     signatory_title_en: str = ""
     signatory_title_fr: str = ""
+    # The provision under which judicial review brought in time stays the authority's orders (docs/legal-calendars.md).
+    judicial_review_stay: str = ""
+    judicial_review_stay_fr: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,44 +95,39 @@ class StatuteSpec:
 
 
 # --- Jurisdictions -------------------------------------------------------------------
-# Holiday codes are the ones the ``holidays`` package uses (holidays.CA.subdivisions);
-# federal Canada uses the national calendar, without a subdivision.
+# Each jurisdiction's deadlines are counted in its statutory calendar (casework/calendars/data/).
 # Official languages are limited to the codes the model knows (LANGUAGE_CODES).
 EN = ("en",)
 EN_FR = ("en", "fr")
 
 JURISDICTIONS: tuple[JurisdictionSpec, ...] = (
-    JurisdictionSpec("CA", "Canada", "Canada", "America/Toronto", "CA", "", EN_FR),
-    JurisdictionSpec("CA-AB", "Alberta", "Alberta", "America/Edmonton", "CA", "AB", EN, "CA"),
-    JurisdictionSpec("CA-BC", "British Columbia", "Colombie-Britannique", "America/Vancouver", "CA", "BC", EN, "CA"),
+    JurisdictionSpec("CA", "Canada", "Canada", "America/Toronto", EN_FR),
+    JurisdictionSpec("CA-AB", "Alberta", "Alberta", "America/Edmonton", EN, "CA"),
+    JurisdictionSpec("CA-BC", "British Columbia", "Colombie-Britannique", "America/Vancouver", EN, "CA"),
     # Manitoba's laws are enacted in English and French (Manitoba Act, 1870, s. 23).
-    JurisdictionSpec("CA-MB", "Manitoba", "Manitoba", "America/Winnipeg", "CA", "MB", EN_FR, "CA"),
-    JurisdictionSpec("CA-NB", "New Brunswick", "Nouveau-Brunswick", "America/Moncton", "CA", "NB", EN_FR, "CA"),
-    JurisdictionSpec(
-        "CA-NL", "Newfoundland and Labrador", "Terre-Neuve-et-Labrador", "America/St_Johns", "CA", "NL", EN, "CA"
-    ),
-    JurisdictionSpec("CA-NS", "Nova Scotia", "Nouvelle-Écosse", "America/Halifax", "CA", "NS", EN, "CA"),
+    JurisdictionSpec("CA-MB", "Manitoba", "Manitoba", "America/Winnipeg", EN_FR, "CA"),
+    JurisdictionSpec("CA-NB", "New Brunswick", "Nouveau-Brunswick", "America/Moncton", EN_FR, "CA"),
+    JurisdictionSpec("CA-NL", "Newfoundland and Labrador", "Terre-Neuve-et-Labrador", "America/St_Johns", EN, "CA"),
+    JurisdictionSpec("CA-NS", "Nova Scotia", "Nouvelle-Écosse", "America/Halifax", EN, "CA"),
     # The Northwest Territories have eleven official languages and Nunavut four
     # (Inuktut among them); the model only knows English and French of these.
-    JurisdictionSpec(
-        "CA-NT", "Northwest Territories", "Territoires du Nord-Ouest", "America/Yellowknife", "CA", "NT", EN_FR, "CA"
-    ),
-    JurisdictionSpec("CA-NU", "Nunavut", "Nunavut", "America/Iqaluit", "CA", "NU", EN_FR, "CA"),
-    JurisdictionSpec("CA-ON", "Ontario", "Ontario", "America/Toronto", "CA", "ON", EN, "CA"),
-    JurisdictionSpec("CA-PE", "Prince Edward Island", "Île-du-Prince-Édouard", "America/Halifax", "CA", "PE", EN, "CA"),
-    JurisdictionSpec("CA-QC", "Quebec", "Québec", "America/Toronto", "CA", "QC", ("fr",), "CA"),
-    JurisdictionSpec("CA-SK", "Saskatchewan", "Saskatchewan", "America/Regina", "CA", "SK", EN, "CA"),
-    JurisdictionSpec("CA-YT", "Yukon", "Yukon", "America/Whitehorse", "CA", "YT", EN_FR, "CA"),
-    # The OAIC sits in Sydney: New South Wales holidays apply to its days.
-    JurisdictionSpec("AU", "Australia", "Australie", "Australia/Sydney", "AU", "NSW", EN),
-    # The ICO sits in Wilmslow, England; "GB" and "UK" both name the same holidays calendar.
-    JurisdictionSpec("GB", "United Kingdom", "Royaume-Uni", "Europe/London", "GB", "ENG", EN),
-    JurisdictionSpec("FR", "France", "France", "Europe/Paris", "FR", "", ("fr",)),
-    JurisdictionSpec("IT", "Italy", "Italie", "Europe/Rome", "IT", "", ("it",)),
-    JurisdictionSpec("GR", "Greece", "Grèce", "Europe/Athens", "GR", "", ("el",)),
-    JurisdictionSpec("NL", "Netherlands", "Pays-Bas", "Europe/Amsterdam", "NL", "", ("nl",)),
-    JurisdictionSpec("AT", "Austria", "Autriche", "Europe/Vienna", "AT", "", ("de",)),
-    JurisdictionSpec("SE", "Sweden", "Suède", "Europe/Stockholm", "SE", "", ("sv",)),
+    JurisdictionSpec("CA-NT", "Northwest Territories", "Territoires du Nord-Ouest", "America/Yellowknife", EN_FR, "CA"),
+    JurisdictionSpec("CA-NU", "Nunavut", "Nunavut", "America/Iqaluit", EN_FR, "CA"),
+    JurisdictionSpec("CA-ON", "Ontario", "Ontario", "America/Toronto", EN, "CA"),
+    JurisdictionSpec("CA-PE", "Prince Edward Island", "Île-du-Prince-Édouard", "America/Halifax", EN, "CA"),
+    JurisdictionSpec("CA-QC", "Quebec", "Québec", "America/Toronto", ("fr",), "CA"),
+    JurisdictionSpec("CA-SK", "Saskatchewan", "Saskatchewan", "America/Regina", EN, "CA"),
+    JurisdictionSpec("CA-YT", "Yukon", "Yukon", "America/Whitehorse", EN_FR, "CA"),
+    # The OAIC sits in Sydney: the Acts Interpretation Act 1901 takes the holidays of the place, New South Wales.
+    JurisdictionSpec("AU", "Australia", "Australie", "Australia/Sydney", EN),
+    # The ICO sits in Wilmslow, England: the bank holidays of England and Wales.
+    JurisdictionSpec("GB", "United Kingdom", "Royaume-Uni", "Europe/London", EN),
+    JurisdictionSpec("FR", "France", "France", "Europe/Paris", ("fr",)),
+    JurisdictionSpec("IT", "Italy", "Italie", "Europe/Rome", ("it",)),
+    JurisdictionSpec("GR", "Greece", "Grèce", "Europe/Athens", ("el",)),
+    JurisdictionSpec("NL", "Netherlands", "Pays-Bas", "Europe/Amsterdam", ("nl",)),
+    JurisdictionSpec("AT", "Austria", "Autriche", "Europe/Vienna", ("de",)),
+    JurisdictionSpec("SE", "Sweden", "Suède", "Europe/Stockholm", ("sv",)),
     # No national calendar: GDPR deadlines are counted in each authority's own one.
     # The EU has 24 official languages; these are the ones the model knows.
     JurisdictionSpec(
@@ -133,9 +135,8 @@ JURISDICTIONS: tuple[JurisdictionSpec, ...] = (
         "European Union",
         "Union européenne",
         "Europe/Brussels",
-        "",
-        "",
         ("en", "fr", "de", "el", "it", "nl", "sv"),
+        calendar="",
     ),
 )
 
@@ -148,6 +149,11 @@ GDPR_POWERS = (
     "Competent for its own territory only when the controller has no establishment in the EU (as for Clearview AI)."
 )
 COMMISSIONER_EN = "Information and Privacy Commissioner"
+# BC PIPA s 53: an order must be complied with within 30 days (PIPA "days": no Saturdays or holidays) of being given a
+# copy, unless an application for judicial review is brought before that period ends; such an application stays
+# the order from the day it is brought until a court orders otherwise (docs/legal-calendars.md cites the text).
+BC_PIPA_STAY = "Personal Information Protection Act, SBC 2003, c 63, s 53(2)"
+BC_PIPA_STAY_FR = "Personal Information Protection Act, SBC 2003, c 63, par. 53(2)"
 COMMISSIONER_FR = "Commissaire à l'information et à la protection de la vie privée"
 
 AUTHORITIES: tuple[AuthoritySpec, ...] = (
@@ -219,6 +225,8 @@ AUTHORITIES: tuple[AuthoritySpec, ...] = (
         signatory_name="Michael McEvoy",
         signatory_title_en=COMMISSIONER_EN,
         signatory_title_fr=COMMISSIONER_FR,
+        judicial_review_stay=BC_PIPA_STAY,
+        judicial_review_stay_fr=BC_PIPA_STAY_FR,
     ),
     AuthoritySpec(
         code="OIPC-AB",
@@ -945,8 +953,8 @@ def _sync(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
 def load_reference_data() -> None:
     """Create or update the jurisdictions, then the authorities, then the statutes and who enforces them.
 
-    Last, the federal calendar gets the Interpretation Act holidays the holidays
-    package lacks (``casework.demo.calendars``).
+    Last, the days proclaimed once (a day of mourning), listed in the statutory
+    calendar files, become holiday adjustments (``casework.demo.calendars``).
     """
     jurisdictions: dict[str, Jurisdiction] = {}
     # Parents come first in JURISDICTIONS, so their primary keys are known here.
@@ -959,8 +967,7 @@ def load_reference_data() -> None:
                 "name_fr": j.name_fr,
                 "parent_id": jurisdictions[j.parent].pk if j.parent else None,
                 "time_zone": j.time_zone,
-                "holiday_country": j.holiday_country,
-                "holiday_subdivision": j.holiday_subdivision,
+                "legal_calendar": j.legal_calendar,
                 "official_languages": list(j.official_languages),
             },
         )
@@ -986,6 +993,8 @@ def load_reference_data() -> None:
                 "signatory_name": a.signatory_name,
                 "signatory_title_en": a.signatory_title_en,
                 "signatory_title_fr": a.signatory_title_fr,
+                "judicial_review_stay": a.judicial_review_stay,
+                "judicial_review_stay_fr": a.judicial_review_stay_fr,
             },
         )
 
@@ -1007,4 +1016,4 @@ def load_reference_data() -> None:
         if set(statute.enforced_by.values_list("pk", flat=True)) != wanted:
             statute.enforced_by.set(wanted)
 
-    load_federal_holidays()
+    load_proclaimed_days()

@@ -255,8 +255,7 @@ def test_it_imports_the_documented_example_and_exports_it_unchanged(ref: Ref) ->
         name_en="Alberta",
         parent=ref.ca,
         time_zone="America/Edmonton",
-        holiday_country="CA",
-        holiday_subdivision="AB",
+        legal_calendar="CA-AB",
         official_languages=["en"],
     )
     oipc_ab = Authority.objects.create(

@@ -11,13 +11,13 @@ import hashlib
 from datetime import date
 from io import StringIO
 
-import holidays
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
+from casework.calendars import calendar_for
 from casework.demo.reference import CANADIAN_PROVINCES_AND_TERRITORIES
 from casework.demo.synthetic import REFERENCE_PREFIX, load_synthetic
 from casework.models import Authority, Investigation, Jurisdiction, User
@@ -185,22 +185,19 @@ def test_it_has_an_authority_for_every_province_and_territory() -> None:
     assert Jurisdiction.objects.filter(code__startswith="CA-").count() == 13
 
 
-def test_it_gives_every_jurisdiction_a_calendar_the_holidays_package_knows() -> None:
+def test_it_gives_every_jurisdiction_its_statutory_calendar() -> None:
     seed()
 
-    for jurisdiction in Jurisdiction.objects.exclude(holiday_country=""):
-        calendar = holidays.country_holidays(
-            jurisdiction.holiday_country, subdiv=jurisdiction.holiday_subdivision or None, years=2026
-        )
-        assert len(calendar) > 0, jurisdiction.code
-    quebec = Jurisdiction.objects.get(code="CA-QC")
-    bc = Jurisdiction.objects.get(code="CA-BC")
-    assert date(2026, 6, 24) in holidays.country_holidays("CA", subdiv=quebec.holiday_subdivision, years=2026)
-    assert holidays.country_holidays("CA", subdiv=bc.holiday_subdivision, years=2026).get(date(2026, 2, 16)) == (
-        "Family Day"
-    )
-    # The EU has no calendar of its own, by design.
-    assert Jurisdiction.objects.get(code="EU").holiday_country == ""
+    for jurisdiction in Jurisdiction.objects.exclude(code="EU"):
+        calendar = calendar_for(jurisdiction)
+        assert calendar.legal is not None and calendar.legal.code == jurisdiction.code, jurisdiction.code
+        assert calendar.legal.holidays_in(2026), jurisdiction.code
+    quebec = calendar_for(Jurisdiction.objects.get(code="CA-QC"))
+    bc = calendar_for(Jurisdiction.objects.get(code="CA-BC"))
+    assert quebec.holiday_name(date(2026, 6, 24)) == "24 June, National Holiday"
+    assert bc.holiday_name(date(2026, 2, 16)) == "Family Day"
+    # The EU has no calendar of its own, by design: each authority counts in its own state's.
+    assert Jurisdiction.objects.get(code="EU").legal_calendar == ""
 
 
 def test_it_knows_who_may_issue_orders() -> None:

@@ -19,10 +19,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
+from casework.calendars import calendar_for
 from casework.models import Investigation, User
 from orders import services
-from orders.calendars import calendar_for
-from orders.deadlines import local_today, resume_after_stay
+from orders.deadlines import legal_date, local_today, resume_after_stay
 from orders.models import Deadline, Notification, Order
 from tests.conftest import Ref
 from tests.e2e.helpers import choose, field
@@ -100,8 +100,8 @@ def test_legal_drafts_issues_stays_and_closes_an_order(
     expected = services.deadline_preview(order=order, deadline_rule={"rule": "business_days", "days": 30})
     assert expected is not None and expected.due_on is not None
     expect(preview.locator(f'time[datetime="{expected.due_on.isoformat()}"]')).to_be_visible()
-    expect(preview).to_contain_text(f"30 business days from {today.isoformat()}")
-    expect(preview).to_contain_text(f"→ {expected.due_on.isoformat()}.")
+    expect(preview).to_contain_text(f"30 business days from {legal_date(today, False)}")
+    expect(preview).to_contain_text(f"→ {legal_date(expected.due_on, False)}.")
     expect(preview).to_contain_text("Nothing was saved.")
     # The form keeps what was typed, ready to add.
     expect(field(page, "Number of days")).to_have_value("30")
@@ -137,11 +137,11 @@ def test_legal_drafts_issues_stays_and_closes_an_order(
     assert first.due_on is not None
     card_1, card_2 = term(page, 1), term(page, 2)
     due_date(card_1, first.due_on, ref.bc.time_zone)
-    expect(card_1).to_contain_text(f"30 business days from {issued_on.isoformat()}")
-    expect(card_1).to_contain_text(f"→ {first.due_on.isoformat()}.")
+    expect(card_1).to_contain_text(f"30 business days from {legal_date(issued_on, False)}")
+    expect(card_1).to_contain_text(f"→ {legal_date(first.due_on, False)}.")
     expect(card_1).to_contain_text(days_left((first.due_on - today).days))
     due_date(card_2, fixed_on, ref.bc.time_zone)
-    expect(card_2).to_contain_text(f"Fixed date written in the order: {fixed_on.isoformat()} (kept as written).")
+    expect(card_2).to_contain_text(f"Fixed date written in the order: {legal_date(fixed_on, False)} (kept as written).")
     expect(card_2).to_contain_text(days_left(60))
     shot("order issued")
 
@@ -167,8 +167,8 @@ def test_legal_drafts_issues_stays_and_closes_an_order(
     page.wait_for_url(f"**/orders/OIPC-BC/{NUMBER}/")
     message(page, f"The stay is lifted; term 1 is now due on {new_due.isoformat()}.")
     due_date(card_1, new_due, ref.bc.time_zone)
-    expect(card_1).to_contain_text(f"Stayed on {stayed_on.isoformat()}")
-    expect(card_1).to_contain_text(f"lifted on {today.isoformat()}")
+    expect(card_1).to_contain_text(f"Stayed on {legal_date(stayed_on, False)}")
+    expect(card_1).to_contain_text(f"lifted on {legal_date(today, False)}")
     expect(card_1).to_contain_text("First due date:")
     expect(card_1).to_contain_text("Status: open")
     expect(card_1).to_contain_text(days_left((new_due - today).days))

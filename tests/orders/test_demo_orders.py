@@ -20,11 +20,10 @@ import time_machine
 from django.core.management import call_command
 from django.db import models, transaction
 
-from casework.demo.calendars import INTERPRETATION_ACT
+from casework.calendars import calendar_for
 from casework.demo.synthetic import DEFAULT_SEED, load_synthetic
 from casework.models import HolidayAdjustment, Jurisdiction
-from orders.calendars import calendar_for
-from orders.deadlines import Calendar, compute_due, parse_rule, penalty_accrued
+from orders.deadlines import compute_due, explain_steps, parse_rule, penalty_accrued
 from orders.demo import SYNTHETIC_PREFIX, load_synthetic_orders
 from orders.models import (
     ComplianceSubmission,
@@ -73,18 +72,40 @@ def test_it_loads_bc_order_p21_08_with_its_terms_and_the_courts_decisions() -> N
     terms = list(order.terms.order_by("number"))
     assert [t.qualifier for t in terms] == ["absolute", "best_efforts", "best_efforts"]
     assert "best efforts" in terms[1].text and "best efforts" in terms[2].text
-    assert [(d.rule, d.due_on, d.status) for d in deadlines_of(order)] == [
-        ({"rule": "fixed", "date": "2022-01-25"}, date(2022, 1, 25), "open")
+    # BC PIPA's 30 days (no Saturdays or holidays) from 14 December 2021: the OIPC's own 25 January 2022,
+    # stayed by law (s 53(2)) from the judicial review until the court's decision of 18 December 2024.
+    assert [(d.rule, d.original_due_on, d.due_on, d.status) for d in deadlines_of(order)] == [
+        ({"rule": "business_days", "days": 30}, date(2022, 1, 25), date(2024, 12, 18), "open")
     ] * 3
     proceedings = list(order.proceedings.order_by("decided_on"))
     assert [(p.kind, p.court, p.filed_on, p.outcome, p.decided_on, p.citation) for p in proceedings] == [
-        ("judicial_review", "Supreme Court of British Columbia", None, "upheld", date(2024, 12, 18), "2024 BCSC 2311"),
+        (
+            "judicial_review",
+            "Supreme Court of British Columbia",
+            date(2022, 1, 25),
+            "upheld",
+            date(2024, 12, 18),
+            "2024 BCSC 2311",
+        ),
         ("appeal", "Court of Appeal for British Columbia", None, "upheld", date(2026, 2, 18), "2026 BCCA 67"),
     ]
-    # The filing day and any stay are unverified: marked so, and no stay is invented.
+    # The filing day is unverified: marked so on the proceeding; the stay is the statute's, not a court's.
     assert not proceedings[0].verified and "unverified" in proceedings[0].note
     assert proceedings[0].stay_granted_from is None
-    assert not Stay.objects.filter(deadline__term__order=order).exists()
+    stays = Stay.objects.filter(deadline__term__order=order)
+    assert {(s.started_on, s.lifted_on, s.provision, s.proceeding_id) for s in stays} == {
+        (
+            date(2022, 1, 25),
+            date(2024, 12, 18),
+            "Personal Information Protection Act, SBC 2003, c 63, s 53(2)",
+            proceedings[0].pk,
+        )
+    }
+    lines = deadlines_of(order)[0].explanation.split("\n")
+    assert lines[0].startswith("30 business days from 14 December 2021 (issue)") and lines[0].endswith(
+        "→ 25 January 2022."
+    )
+    assert lines[1].startswith("Stayed by law from 25 January 2022") and "s 53(2)" in lines[1]
 
 
 def test_it_loads_alberta_order_p2021_12_waiting_for_the_day_it_was_served() -> None:
@@ -161,13 +182,16 @@ def test_it_loads_the_cnil_order_with_its_daily_penalty_and_the_days_liquidated(
     assert (term.daily_penalty, term.penalty_currency) == (Decimal("100000.00"), "EUR")
     deadline = term.deadline
     assert deadline.due_on is not None and term.daily_penalty is not None
-    # Two months from 2022-10-17 is Saturday 2022-12-17: rolled to Monday.
-    assert (deadline.rule, deadline.due_on, deadline.status) == (
-        {"rule": "months", "months": 2},
+    # Two months from notification (recorded as 2022-10-17) is Saturday 2022-12-17: rolled to Monday.
+    assert (order.served_on, deadline.rule, deadline.due_on, deadline.status) == (
+        date(2022, 10, 17),
+        {"rule": "months", "months": 2, "from": "served_on"},
         date(2022, 12, 19),
         "missed",
     )
-    assert "2022-12-17 (Saturday), 2022-12-18 (Sunday)" in deadline.explanation
+    assert "17 December 2022 (Saturday), 18 December 2022 (Sunday)" in deadline.explanation
+    assert "Code du travail" in deadline.explanation or "L3133-1" in deadline.explanation
+    assert "17 décembre 2022 (samedi)" in explain_steps(deadline.steps, "fr")
     # The €5.2 million liquidated for 2022-12-19 to 2023-02-09 is the accrual by the design's convention.
     assert penalty_accrued(due_on=deadline.due_on, today=date(2023, 2, 9), daily_amount=term.daily_penalty) == (
         Decimal("5200000")
@@ -192,13 +216,10 @@ def test_it_records_every_clearview_order_in_the_history_without_a_user() -> Non
 def test_the_federal_calendar_treats_easter_monday_as_a_holiday() -> None:
     seed()
 
-    federal = Jurisdiction.objects.get(code="CA")
-    package_only = Calendar(name="package only", country="CA")
-    assert package_only.is_business_day(date(2026, 4, 6))  # the package's national calendar lacks it
-
-    cal = calendar_for(federal)
+    cal = calendar_for(Jurisdiction.objects.get(code="CA"))
     assert not cal.is_business_day(date(2026, 4, 6))
-    assert cal.holiday_name(date(2026, 4, 6)) == f"Easter Monday ({INTERPRETATION_ACT})"
+    assert cal.holiday_name(date(2026, 4, 6)) == "Easter Monday"
+    assert cal.is_business_day(date(2025, 12, 26))  # Boxing Day is not a holiday of s 35
     # 30 calendar days from 2026-03-07 fall on Easter Monday: rolled to the Tuesday.
     due = compute_due(
         parse_rule({"rule": "calendar_days", "days": 30}), issued_on=date(2026, 3, 7), served_on=None, cal=cal
@@ -206,22 +227,17 @@ def test_the_federal_calendar_treats_easter_monday_as_a_holiday() -> None:
     assert (due.rolled_from, due.due_on) == (date(2026, 4, 6), date(2026, 4, 7))
 
 
-def test_it_adds_the_interpretation_act_holidays_and_not_boxing_day() -> None:
+def test_it_loads_the_proclaimed_day_of_mourning_as_an_unverified_adjustment() -> None:
     seed()
+    seed()  # twice: nothing more
 
-    added = dict(HolidayAdjustment.objects.filter(jurisdiction__code="CA", day__year=2026).values_list("day", "name"))
-    assert added == {
-        date(2026, 4, 6): "Easter Monday",
-        date(2026, 5, 18): "Victoria Day",
-        date(2026, 9, 30): "National Day for Truth and Reconciliation",
-        date(2026, 10, 12): "Thanksgiving Day",
-        date(2026, 11, 11): "Remembrance Day",
-    }
-    every = HolidayAdjustment.objects.filter(jurisdiction__code="CA")
-    # 2020-2030, five a year, but no National Day for Truth and Reconciliation before 2021.
-    assert every.count() == 11 * 5 - 1
-    assert set(every.values_list("change", "source")) == {("add", INTERPRETATION_ACT)}
-    assert not every.filter(day__year=2020, name__contains="Truth").exists()
+    federal = HolidayAdjustment.objects.filter(jurisdiction__code="CA")
+    assert list(federal.values_list("day", "change", "verified")) == [(date(2022, 9, 19), "add", False)]
+    cal = calendar_for(Jurisdiction.objects.get(code="CA"))
+    assert (cal.holiday_name(date(2022, 9, 19)) or "").endswith("[not verified]")
+    # Days whose proclamation was not read are not loaded unless their file says so.
+    assert not HolidayAdjustment.objects.filter(jurisdiction__code="CA-ON").exists()
+    assert HolidayAdjustment.objects.filter(jurisdiction__code="GB", day=date(2020, 5, 8), verified=True).exists()
 
 
 # --- Synthetic orders ------------------------------------------------------------------------------

@@ -15,18 +15,17 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from casework.calendars import Calendar
 from casework.models import Investigation, User
-from orders.deadlines import Calendar, compute_due, explain_steps, parse_rule
+from orders.deadlines import compute_due, explain_steps, parse_rule
 from orders.models import Order
 from orders.services import deadline_extend, deadline_stay, deadline_stay_lift, order_draft
 from orders.templatetags.orders_tags import deadline_explanation
 from tests.conftest import Ref
 
-QUEBEC = Calendar(name="Quebec", country="CA", subdivision="QC", name_fr="Québec")
-BC = Calendar(name="British Columbia", country="CA", subdivision="BC", name_fr="Colombie-Britannique")
-FEDERAL = Calendar(
-    name="Canada (federal)", country="CA", added={date(2026, 4, 6): "Easter Monday (Interpretation Act s. 35)"}
-)
+QUEBEC = Calendar.statutory("CA-QC")
+BC = Calendar.statutory("CA-BC")
+FEDERAL = Calendar.statutory("CA")
 NNBSP = "\u202f"
 NBSP = "\u00a0"
 
@@ -64,19 +63,21 @@ def test_the_design_example_in_french() -> None:
         parse_rule({"rule": "business_days", "days": 10}), issued_on=date(2026, 6, 10), served_on=None, cal=QUEBEC
     )
     assert c.explanation == (
-        "10 business days from 2026-06-10 (issue) in the Quebec calendar, not counting 4 weekend days, "
-        "skipping 2026-06-24 (Saint Jean Baptiste Day) → 2026-06-25."
+        "10 business days from 10 June 2026 (issue), not counting Saturdays, Sundays or the holidays under the "
+        "Interpretation Act, CQLR c I-16, s 61(23); 4 weekend days not counted; holidays not counted: "
+        "24 June 2026 (24 June, National Holiday) → 25 June 2026."
     )
     steps = c.steps()
     assert steps["skipped"][-1] == {
         "date": "2026-06-24",
-        "reason": "Saint Jean Baptiste Day",
-        "reason_fr": "Fête nationale du Québec",
+        "reason": "24 June, National Holiday",
+        "reason_fr": "24 juin, jour de la fête nationale",
     }
     assert explain_steps(steps, "fr") == (
-        "10 jours ouvrables à compter du 2026-06-10 (date de l’ordonnance) selon le calendrier du Québec, "
-        f"sans compter 4 jours de week-end, jours fériés non comptés{NBSP}: 2026-06-24 (Fête nationale du Québec)"
-        " → 2026-06-25."
+        "10 jours ouvrables à compter du 10 juin 2026 (date de l’ordonnance), sans compter les samedis, les "
+        "dimanches ni les jours fériés au sens de la Loi d’interprétation, RLRQ c I-16, art. 61, par. 23°"
+        f"{NNBSP}; 4 jours de fin de semaine non comptés{NNBSP}; jours fériés non comptés{NBSP}: "
+        "24 juin 2026 (24 juin, jour de la fête nationale) → le 25 juin 2026."
     )
 
 
@@ -88,15 +89,18 @@ def test_a_roll_forward_and_the_singular_in_french() -> None:
         cal=QUEBEC,
     )
     assert explain_steps(c.steps(), "fr") == (
-        "1 jour civil à compter du 2026-06-23 (date de signification) → 2026-06-24, reporté au jour ouvrable "
-        f"suivant selon le calendrier du Québec (jours non ouvrables{NBSP}: 2026-06-24 (Fête nationale du Québec))"
-        " → 2026-06-25."
+        "1 jour civil à compter du 23 juin 2026 (date de signification) → le 24 juin 2026, jour non ouvrable"
+        f"{NNBSP}; reporté au jour suivant qui n’est ni un samedi, ni un dimanche, ni l’un des jours fériés au sens "
+        f"de la Loi d’interprétation, RLRQ c I-16, art. 61, par. 23° (jours sautés{NBSP}: 24 juin 2026 (24 juin, "
+        "jour de la fête nationale)) → le 25 juin 2026."
     )
     months = compute_due(
         parse_rule({"rule": "months", "months": 2}), issued_on=date(2026, 1, 5), served_on=None, cal=BC
     )
-    assert explain_steps(months.steps(), "fr").startswith("2 mois à compter du 2026-01-05 (date de l’ordonnance)")
-    assert "de la Colombie-Britannique" in explain_steps(months.steps(), "fr")
+    assert explain_steps(months.steps(), "fr").startswith("2 mois à compter du 5 janvier 2026 (date de l’ordonnance)")
+    assert "Interpretation Act, RSBC 1996, c 238, art. 29" in explain_steps(months.steps(), "fr")
+    first = compute_due(parse_rule({"rule": "immediate"}), issued_on=date(2026, 7, 1), served_on=None, cal=QUEBEC)
+    assert explain_steps(first.steps(), "fr").endswith("le 1er juillet 2026.")
 
 
 def test_a_stay_and_an_extension_are_rendered_after_the_sentence(bc_order: Order, carol: User) -> None:
@@ -116,8 +120,8 @@ def test_a_stay_and_an_extension_are_rendered_after_the_sentence(bc_order: Order
                 {"date": "2022-06-12", "reason": "Sunday", "reason_fr": "dimanche"},
             ],
             "due_on": "2022-06-13",
-            "calendar": "British Columbia (CA-BC)",
-            "calendar_fr": "Colombie-Britannique (CA-BC)",
+            "calendar": "holidays under the Interpretation Act, RSBC 1996, c 238, s 29",
+            "calendar_fr": "jours fériés au sens de l’Interpretation Act, RSBC 1996, c 238, art. 29",
         }
     ]
     deadline_extend(actor=carol, deadline=deadline, new_due_on=date(2022, 7, 4), reason="Asked in time")
@@ -130,18 +134,21 @@ def test_a_stay_and_an_extension_are_rendered_after_the_sentence(bc_order: Order
     }
     # The stored text is the English one, as before, and the steps say it word for word.
     assert deadline.explanation == (
-        "Fixed date written in the order: 2022-01-25 (kept as written).\n"
-        "Stayed on 2022-01-15 with 10 calendar days left; lifted on 2022-06-01 → 2022-06-11, rolled forward over "
-        "2022-06-11 (Saturday), 2022-06-12 (Sunday) in the British Columbia (CA-BC) calendar → 2022-06-13.\n"
-        "Extended from 2022-06-13 to 2022-07-04: Asked in time"
+        "Fixed date written in the order: 25 January 2022 (kept as written).\n"
+        "Stayed on 15 January 2022 with 10 calendar days left; lifted on 1 June 2022 → 11 June 2022, not a business "
+        "day: moved forward over 11 June 2022 (Saturday), 12 June 2022 (Sunday) to the next day that is neither a "
+        "Saturday, a Sunday nor one of the holidays under the Interpretation Act, RSBC 1996, c 238, s 29 → "
+        "13 June 2022.\n"
+        "Extended from 13 June 2022 to 4 July 2022: Asked in time"
     )
     assert explain_steps(deadline.steps, "en") == deadline.explanation
     assert explain_steps(deadline.steps, "fr").split("\n") == [
-        f"Date fixe inscrite dans l’ordonnance{NBSP}: 2022-01-25 (conservée telle quelle).",
-        f"Suspendu le 2022-01-15 alors qu’il restait 10 jours civils{NNBSP}; suspension levée le 2022-06-01 → "
-        "2022-06-11, reporté au jour ouvrable suivant selon le calendrier de la Colombie-Britannique (CA-BC) "
-        f"(jours non ouvrables{NBSP}: 2022-06-11 (samedi), 2022-06-12 (dimanche)) → 2022-06-13.",
-        f"Prolongé du 2022-06-13 au 2022-07-04{NBSP}: Asked in time",
+        f"Date fixe inscrite dans l’ordonnance{NBSP}: le 25 janvier 2022 (conservée telle quelle).",
+        f"Suspendu le 15 janvier 2022 alors qu’il restait 10 jours civils{NNBSP}; suspension levée le 1er juin 2022 → "
+        f"le 11 juin 2022, jour non ouvrable{NNBSP}; reporté au jour suivant qui n’est ni un samedi, ni un dimanche, "
+        "ni l’un des jours fériés au sens de l’Interpretation Act, RSBC 1996, c 238, art. 29 (jours sautés"
+        f"{NBSP}: 11 juin 2022 (samedi), 12 juin 2022 (dimanche)) → le 13 juin 2022.",
+        f"Prolongé du 13 juin 2022 au 4 juillet 2022{NBSP}: Asked in time",
     ]
 
 
@@ -151,7 +158,7 @@ def test_a_stay_lifted_on_a_business_day(bc_order: Order, carol: User) -> None:
     deadline_stay_lift(actor=carol, deadline=deadline, lifted_on=date(2022, 6, 6))  # → Thursday 2022-06-16
     deadline.refresh_from_db()
     assert explain_steps(deadline.steps, "en") == deadline.explanation
-    assert explain_steps(deadline.steps, "fr").endswith("→ 2022-06-16, un jour ouvrable.")
+    assert explain_steps(deadline.steps, "fr").endswith("→ le 16 juin 2022, un jour ouvrable.")
 
 
 def test_old_steps_fall_back_to_the_stored_explanation(bc_order: Order) -> None:
@@ -166,16 +173,20 @@ def test_the_order_page_in_french(client: Client, carol: User, bc_order: Order) 
     client.force_login(carol)
     url = reverse("orders:detail", args=["OIPC-BC", "P21-08"])
     english = client.get(url).content.decode()
-    assert "60 business days from 2021-12-14 (issue) in the British Columbia (CA-BC) calendar" in english
+    assert (
+        "60 business days from 14 December 2021 (issue), not counting Saturdays, Sundays or the holidays under the "
+        "Interpretation Act, RSBC 1996, c 238, s 29"
+    ) in english
+    assert "21 February 2022 (Family Day)" in english
 
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert '<html lang="fr">' in html
     assert (
-        "60 jours ouvrables à compter du 2021-12-14 (date de l’ordonnance) selon le calendrier de la "
-        "Colombie-Britannique (CA-BC)"
+        "60 jours ouvrables à compter du 14 décembre 2021 (date de l’ordonnance), sans compter les samedis, les "
+        "dimanches ni les jours fériés au sens de l’Interpretation Act, RSBC 1996, c 238, art. 29"
     ) in html
-    assert "Jour de Noël" in html  # the holiday's French name
-    assert f"Date fixe inscrite dans l’ordonnance{NBSP}: 2022-01-25 (conservée telle quelle)." in html
+    assert "21 février 2022 (jour de la Famille)" in html  # the holiday's French name, the date in French
+    assert f"Date fixe inscrite dans l’ordonnance{NBSP}: le 25 janvier 2022 (conservée telle quelle)." in html
     shown = " ".join(re.findall(r'<div class="explanation[^"]*">(.*?)</div>', html, re.DOTALL))
     assert "business days from" not in shown and "Fixed date" not in shown
 
@@ -202,9 +213,8 @@ def test_the_term_preview_in_french(client: Client, ref: Ref, joint_investigatio
     )
     html = response.content.decode()
     assert response.status_code == 200
-    # 2022-07-01 is Canada Day (Fête du Canada), then a weekend: Monday 2022-07-04.
+    # 2022-07-01 is Canada Day (fête du Canada), then a weekend: Monday 2022-07-04.
     assert (
-        "30 jours civils à compter du 2022-06-01 (date de l’ordonnance) → 2022-07-01, reporté au jour ouvrable "
-        "suivant selon le calendrier de la Colombie-Britannique (CA-BC)"
+        "30 jours civils à compter du 1er juin 2022 (date de l’ordonnance) → le 1er juillet 2022, jour non ouvrable"
     ) in html
-    assert "Fête du Canada" in html
+    assert "1er juillet 2022 (fête du Canada)" in html and "→ le 4 juillet 2022." in html

@@ -253,7 +253,7 @@ def test_it_exports_deadlines_with_days_left_in_the_authority_time_zone(
     assert row["days_left"] == "5"
     assert row["state"] == "5 days left"
     assert json.loads(row["rule"]) == {"rule": "fixed", "date": "2022-01-25"}
-    assert "2022-01-25" in row["explanation"]
+    assert "25 January 2022" in row["explanation"]
     assert row["url"] == "http://testserver/orders/OIPC-BC/P21-08/#term-1"
     assert dict(zip(header, second, strict=True))["term"] == "2"
     deadline = Deadline.objects.get(term__order=bc_order, term__number=1)

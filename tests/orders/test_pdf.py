@@ -189,7 +189,10 @@ def test_it_renders_the_three_clearview_orders_each_in_its_language() -> None:
     """The seed data's orders, as the Clearview case has them (domain.md §3)."""
     call_command("seed_demo", stdout=io.StringIO())
     expected = {
-        ("OIPC-BC", "P21-08", "en"): ["Michael McEvoy", "Deadline: by January 25, 2022."],
+        ("OIPC-BC", "P21-08", "en"): [
+            "Michael McEvoy",
+            "Deadline: within 30 business days of the date of this order, that is by January 25, 2022.",
+        ],
         ("OIPC-AB", "P2021-12", "en"): ["Jill Clayton", "within 50 calendar days of receiving this order"],
         ("CAI", "1023158-S", "fr"): ["Me Diane Poitras", "14 décembre 2021", "14 mars 2022"],
     }

@@ -48,9 +48,9 @@ def test_it_refuses_an_authority_that_does_not_take_part(ref: Ref, joint_investi
 def test_it_computes_due_dates_on_issue(bc_order: Order) -> None:
     first, second = (t.deadline for t in bc_order.terms.order_by("number"))
     assert first.due_on == date(2022, 1, 25)
-    # 60 BC business days from 2021-12-14, over the Christmas and New Year holidays
-    assert second.due_on == second.original_due_on
-    assert second.explanation.startswith("60 business days from 2021-12-14")
+    # 60 BC business days from 2021-12-14: 27 December and 3 January count, Family Day 2022-02-21 does not
+    assert second.due_on == second.original_due_on == date(2022, 3, 9)
+    assert second.explanation.startswith("60 business days from 14 December 2021")
     assert bc_order.status == OrderStatus.ISSUED
 
 
@@ -228,10 +228,10 @@ def test_recompute_reports_what_moved_after_a_holiday_change(bc_order: Order, re
         jurisdiction=ref.bc, day=date(2022, 1, 10), change="add", name="Proclaimed day", source="test proclamation"
     )
     moved = deadlines_recompute(actor=None, deadlines=list(Deadline.objects.filter(term__order=bc_order)))
-    # 2022-03-11 (Friday) becomes the next business day, Monday 2022-03-14
-    assert [(d.pk, b, a) for d, b, a in moved] == [(second.pk, before, date(2022, 3, 14))]
+    # One more day not counted: 2022-03-09 (Wednesday) becomes Thursday 2022-03-10
+    assert [(d.pk, b, a) for d, b, a in moved] == [(second.pk, before, date(2022, 3, 10))]
     second.refresh_from_db()
-    assert "2022-01-10 (Proclaimed day" in second.explanation
+    assert "10 January 2022 (Proclaimed day (test proclamation))" in second.explanation
 
 
 def test_the_recompute_command_reports_and_records_moves(bc_order: Order, ref: Ref) -> None:
@@ -245,13 +245,15 @@ def test_the_recompute_command_reports_and_records_moves(bc_order: Order, ref: R
     )
     out = StringIO()
     call_command("recompute_deadlines", "--dry-run", "--json", stdout=out)
-    assert json.loads(out.getvalue())["moved"][0]["after"] == "2022-03-14"
-    assert Deadline.objects.get(term__order=bc_order, term__number=2).due_on == date(2022, 3, 11)
+    assert json.loads(out.getvalue())["moved"][0]["after"] == "2022-03-10"
+    assert Deadline.objects.get(term__order=bc_order, term__number=2).due_on == date(2022, 3, 9)
     out = StringIO()
     call_command("recompute_deadlines", stdout=out)
-    assert "OIPC-BC P21-08 term 2: 2022-03-11 → 2022-03-14" in out.getvalue()
+    assert "OIPC-BC P21-08 term 2: 2022-03-09 → 2022-03-10" in out.getvalue()
     deadline = Deadline.objects.get(term__order=bc_order, term__number=2)
-    assert deadline.history.first().history_change_reason == "recomputed: 2022-03-11 → 2022-03-14"
+    assert deadline.history.first().history_change_reason == (
+        "recomputed: 2022-03-09 → 2022-03-10 (the holidays under the Interpretation Act, RSBC 1996, c 238, s 29)"
+    )
 
 
 def test_a_court_stay_leaves_a_deadline_waiting_for_service_alone(ref: Ref, joint_investigation: Investigation) -> None:

@@ -21,11 +21,11 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from casework.calendars import calendar_for
 from casework.models import Investigation, User
 from casework.services import investigation_open
 from orders import services
 from orders.alerts import sweep_deadlines
-from orders.calendars import calendar_for
 from orders.deadlines import resume_after_stay
 from orders.documents import document_render_now
 from orders.models import CourtProceeding, Deadline, Notification, Order, Term
@@ -189,8 +189,8 @@ def test_it_shows_the_order(client: Client, carol: User, bc_order: Order) -> Non
     assert "Term 1" in html and "Cease offering the service in BC." in html and "Term 2" in html
     assert "Tuesday 25 January 2022" in html
     assert "ends 23:59:59 America/Vancouver" in html
-    assert "Fixed date written in the order: 2022-01-25 (kept as written)." in html
-    assert "60 business days from 2021-12-14 (issue)" in html
+    assert "Fixed date written in the order: 25 January 2022 (kept as written)." in html
+    assert "60 business days from 14 December 2021 (issue)" in html
     assert "5 days left" in html
     # Legal staff get the allowed next statuses as actions, and only those.
     assert 'value="under_judicial_review"' in html and 'value="complied"' in html
@@ -405,7 +405,7 @@ def test_it_previews_a_term_without_saving(client: Client, carol: User, bc_inves
     # then a weekend: rolled forward to Monday 2022-07-04.
     assert "Preview of the deadline" in html
     assert "Monday 4 July 2022" in html
-    assert "30 calendar days from 2022-06-01 (issue) → 2022-07-01, rolled forward over" in html
+    assert "30 calendar days from 1 June 2022 (issue) → 1 July 2022, not a business day: moved forward over" in html
     assert "ends 23:59:59 America/Vancouver" in html
     assert "Nothing was saved" in html
     assert "Delete the images.</textarea>" in html  # the form keeps what was typed
@@ -488,9 +488,9 @@ def test_it_computes_the_due_dates_on_issue(client: Client, carol: User, bc_inve
     # Recording the date of service computes the rule counted from it.
     response = client.post(reverse("orders:record_service", args=["OIPC-BC", "P22-09"]), {"served_on": "2021-12-15"})
     assert response.status_code == 302
-    # 2021-12-25 is a Saturday (Christmas), then Sunday, then Christmas observed on Monday 12-27
-    # (Boxing Day is no statutory holiday in BC): Tuesday 2021-12-28.
-    assert _deadline(bc_investigation_order, 2).due_on == date(2021, 12, 28)
+    # 2021-12-25 is a Saturday (Christmas), then Sunday 26 (also December 26, s 29(c)); Monday 27 is a
+    # working day: BC's Interpretation Act has no substitute day for a Christmas on a weekend.
+    assert _deadline(bc_investigation_order, 2).due_on == date(2021, 12, 27)
 
 
 def test_it_lists_what_is_missing_before_issuing(
@@ -589,7 +589,7 @@ def test_it_extends_a_deadline(client: Client, carol: User, bc_order: Order) -> 
     deadline = _deadline(bc_order, 1)
     assert deadline.status == "extended" and deadline.due_on == date(2022, 2, 25)
     html = response.content.decode()
-    assert "Extended from 2022-01-25 to 2022-02-25: Asked for more time." in html
+    assert "Extended from 25 January 2022 to 25 February 2022: Asked for more time." in html
     assert "Asked for more time." in html and "First due date:" in html
 
 
