@@ -3,6 +3,7 @@
 #   make run     set up, migrate, load the demo data, serve on http://127.0.0.1:8000/ with a worker
 #   make test    lint, type-check, migrations check, the whole test suite
 #   make lint    ruff and mypy only       make e2e    the browser tests only
+#   make fuzz    the property and schema fuzz tests with fresh randomness and more examples
 #   make bench-quick  the benchmark at a small scale (PostgreSQL)   make bench  at full scale
 #   make format  rewrite the code in the house style
 #   make clean   caches and build output  make distclean  also the virtualenv and var/ (the local database)
@@ -24,7 +25,7 @@ DEMO_SYNTHETIC ?= 150
 CHROMIUM := /usr/bin/chromium
 BROKER_DIRS := var/broker/queue var/broker/processed var/broker/control var/media
 
-.PHONY: help venv run test lint format e2e check chromium clean distclean bench bench-quick
+.PHONY: help venv run test lint format e2e check chromium clean distclean bench bench-quick fuzz
 
 help:
 	@awk '!/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' Makefile
@@ -56,8 +57,24 @@ venv: $(STAMP)
 
 # --- Running it ------------------------------------------------------------------------------
 
+# The worker (with the embedded beat), started again whenever it exits, as systemd's
+# Restart=always does in production: Celery 5.7's worker exits when the broker goes away while
+# it holds a task (docs/operations.md, "Supervision"), and nothing owed is lost meanwhile, since
+# the database records it. TERM (or INT, HUP) stops the loop and, through it, the worker.
+define SUPERVISED_WORKER
+stopping= pid=; trap 'stopping=1; [ -n "$$pid" ] && kill -TERM $$pid 2>/dev/null' TERM INT HUP
+while [ -z "$$stopping" ]; do
+  $(BIN)/celery -A config worker -B -l info --concurrency 2 </dev/null & pid=$$!
+  until wait $$pid; status=$$?; ! kill -0 $$pid 2>/dev/null; do :; done
+  pid=; [ -n "$$stopping" ] && break
+  echo "The worker stopped (exit $$status); starting it again in 2 s." >&2
+  sleep 2 & wait $$!
+done
+endef
+
 # Development defaults; anything already in the environment wins.
 run: export DJANGO_DEBUG ?= true
+run: export SUPERVISED_WORKER := $(SUPERVISED_WORKER)
 
 run: venv
 	@mkdir -p $(BROKER_DIRS)
@@ -66,10 +83,11 @@ run: venv
 	  if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv; \
 	  else echo "msgfmt not found (Debian: gettext): pages will be in English only."; fi; fi
 	$(PY) manage.py seed_demo --synthetic $(DEMO_SYNTHETIC)
-	@# Web server and worker (with the embedded beat) each in a session of their own: Ctrl-C
-	@# reaches only this shell, whose trap stops them. The worker gets TERM (a warm shutdown:
-	@# it stops its pool and beat itself); runserver's group gets it (reloader and child).
-	@# Whatever is left after 15 s is killed. The banner waits until the web server answers.
+	@# Web server and worker (with the embedded beat, restarted if it exits: SUPERVISED_WORKER)
+	@# each in a session of their own: Ctrl-C reaches only this shell, whose trap stops them.
+	@# The worker's loop gets TERM and passes it on (a warm shutdown: the worker stops its pool
+	@# and beat itself); runserver's group gets it (reloader and child). Whatever is left after
+	@# 15 s is killed. The banner waits until the web server answers.
 	@web= worker=; \
 	alive() { kill -0 -- -$$web 2>/dev/null || kill -0 -- -$$worker 2>/dev/null; }; \
 	stop() { trap - INT TERM HUP EXIT; \
@@ -78,7 +96,7 @@ run: venv
 	  for pid in $$web $$worker; do kill -KILL -- -$$pid 2>/dev/null || true; done; }; \
 	trap 'echo; echo "Stopping..."; stop; exit 130' INT TERM HUP; \
 	trap stop EXIT; \
-	setsid $(BIN)/celery -A config worker -B -l info --concurrency 2 </dev/null & worker=$$!; \
+	setsid bash -c "$$SUPERVISED_WORKER" </dev/null & worker=$$!; \
 	setsid $(PY) manage.py runserver 127.0.0.1:$(PORT) </dev/null & web=$$!; \
 	for _ in $$(seq 120); do (exec 3<>/dev/tcp/127.0.0.1/$(PORT)) 2>/dev/null && break; sleep 0.5; done; \
 	echo; \
@@ -131,6 +149,12 @@ test: venv chromium
 
 e2e: venv chromium
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+# The property and schema fuzz tests with fresh randomness and many more examples (the suite draws
+# a fixed set on every run, so that CI stays deterministic). Failing examples are printed to replay.
+fuzz: export DJANGO_SETTINGS_MODULE = config.settings_test
+fuzz: venv
+	HYPOTHESIS_PROFILE=random $(BIN)/pytest -p no:cacheprovider -m fuzz tests $(PYTEST_ARGS)
 
 # The benchmark suite (bench/README.md): builds a PostgreSQL database (BENCH_DATABASE_URL or the
 # local server) and prints its measurements as JSON, also written under var/bench/.

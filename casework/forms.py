@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from casework.calendars import authority_today
 from casework.models import (
     COUNTRY_VALIDATOR,
+    EARLIEST_DATE,
+    LATEST_DATE,
     REFERENCE_VALIDATOR,
     Authority,
     Conclusion,
@@ -36,6 +38,7 @@ from casework.models import (
     RecommendationResponse,
     Statute,
     User,
+    validate_legal_date,
 )
 from casework.permissions import investigations_visible_to
 
@@ -53,7 +56,14 @@ class DateInput(forms.DateInput):
 
 
 def _date_field(label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = "") -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text)
+    # Bounded at the boundary: a date in year 9999 is refused here, naming the field, not stored.
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput(attrs={"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}),
+        help_text=help_text,
+        validators=[validate_legal_date],
+    )
 
 
 class CountryCodeField(forms.CharField):
@@ -504,13 +514,24 @@ class AssigneesForm(ServiceForm):
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Staff of the authorities taking part. Assigned investigators may edit the investigation."),
+        help_text=_(
+            "Staff of your authority. Assigned investigators may edit the investigation; each authority taking "
+            "part assigns its own people."
+        ),
     )
 
-    def __init__(self, *args: Any, investigation: Investigation, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"assignees": list(investigation.assignees.all())})
+    def __init__(self, *args: Any, investigation: Investigation, user: User, **kwargs: Any) -> None:
+        current = list(investigation.assignees.select_related("authority"))
+        kwargs.setdefault(
+            "initial", {"assignees": [u for u in current if user.is_superuser or u.authority_id == user.authority_id]}
+        )
         super().__init__(*args, **kwargs)
         assignees = cast(forms.ModelMultipleChoiceField, self.fields["assignees"])
         taking_part = Participation.objects.filter(investigation=investigation, authority=OuterRef("authority_id"))
         staff: QuerySet[User] = User.objects.filter(Exists(taking_part), is_active=True)
+        if not user.is_superuser:
+            # Each authority assigns its own people (casework.services.investigation_set_assignees).
+            staff = staff.filter(authority=user.authority)
         assignees.queryset = staff.select_related("authority").order_by("authority__code", "last_name", "username")
+        # Shown, not offered: the other authorities' assignees, whom only their own authority changes.
+        self.others = [u for u in current if not user.is_superuser and u.authority_id != user.authority_id]

@@ -47,6 +47,8 @@ from django.utils.translation import gettext as _
 
 from casework import services
 from casework.models import (
+    EARLIEST_DATE,
+    LATEST_DATE,
     Authority,
     Event,
     Finding,
@@ -306,9 +308,16 @@ class Fields:
         try:
             if not _DATE_RE.match(value):
                 raise ValueError(value)
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise CaseFormatError(path, _("'%(value)s' is not a date (use YYYY-MM-DD)") % {"value": value}) from None
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise CaseFormatError(
+                path,
+                _("%(value)s is outside the dates accepted (%(earliest)s to %(latest)s)")
+                % {"value": value, "earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+            )
+        return day
 
     def boolean(self, key: str, *, default: bool) -> bool:
         value = self.data.get(key)

@@ -8,7 +8,7 @@ an investigator may only edit what they are assigned to) live in
 from __future__ import annotations
 
 import zoneinfo
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from casework.dates import EARLIEST_DATE, LATEST_DATE
 
 CODE_VALIDATOR = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]*$",
@@ -35,6 +37,19 @@ RESERVED_REFERENCES = frozenset({"new"})
 def validate_reference_not_reserved(value: str) -> None:
     if value.lower() in RESERVED_REFERENCES:
         raise ValidationError(_("%(value)s is reserved; choose another reference."), params={"value": value})
+
+
+def validate_legal_date(value: date) -> None:
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            _("%(value)s is outside the dates accepted (%(earliest)s to %(latest)s)."),
+            params={
+                "value": value.isoformat(),
+                "earliest": EARLIEST_DATE.isoformat(),
+                "latest": LATEST_DATE.isoformat(),
+            },
+            code="date_out_of_range",
+        )
 
 
 COUNTRY_VALIDATOR = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code (for example CA)."))
@@ -367,14 +382,15 @@ class Investigation(models.Model):
 
     Stage = InvestigationStage
 
+    # Unique among what each user may see, not across the database (casework.namesakes): no oracle.
     reference = models.CharField(
-        _("reference"), max_length=64, unique=True, validators=[REFERENCE_VALIDATOR, validate_reference_not_reserved]
+        _("reference"), max_length=64, db_index=True, validators=[REFERENCE_VALIDATOR, validate_reference_not_reserved]
     )
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True, max_length=20000)
     origin = models.CharField(_("origin"), max_length=32, choices=Origin.choices)
-    opened_on = models.DateField(_("opened on"))
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    opened_on = models.DateField(_("opened on"), validators=[validate_legal_date])
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, validators=[validate_legal_date])
     stage = models.CharField(_("stage"), max_length=32, choices=Stage.choices, default=Stage.INVESTIGATION)
     disposition = models.CharField(
         _("disposition"),
@@ -458,7 +474,7 @@ class Participation(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     statutes = models.ManyToManyField(Statute, verbose_name=_("statutes applied"), related_name="participations")
     file_number = models.CharField(_("its file number"), max_length=64, blank=True)
-    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True, validators=[validate_legal_date])
 
     history = HistoricalRecords(m2m_fields=[statutes])
 
@@ -503,7 +519,7 @@ class Finding(models.Model):
     provision = models.CharField(_("provision"), max_length=120, blank=True, help_text=_("For example s. 6.1, 7(1)."))
     issue = models.CharField(_("issue"), max_length=200, help_text=_("For example consent, appropriate purposes."))
     conclusion = models.CharField(_("conclusion"), max_length=48, choices=Conclusion.choices)
-    issued_on = models.DateField(_("issued on"))
+    issued_on = models.DateField(_("issued on"), validators=[validate_legal_date])
     report_reference = models.CharField(_("report reference"), max_length=120, blank=True)
     text = models.TextField(_("text"), blank=True, max_length=20000)
 
@@ -540,11 +556,11 @@ class Recommendation(models.Model):
     findings = models.ManyToManyField(
         Finding, verbose_name=_("follows from"), related_name="recommendations", blank=True
     )
-    made_on = models.DateField(_("made on"), null=True, blank=True)
+    made_on = models.DateField(_("made on"), null=True, blank=True, validators=[validate_legal_date])
     response = models.CharField(
         _("respondent's answer"), max_length=16, choices=Response.choices, default=Response.NO_RESPONSE
     )
-    responded_on = models.DateField(_("answered on"), null=True, blank=True)
+    responded_on = models.DateField(_("answered on"), null=True, blank=True, validators=[validate_legal_date])
     response_text = models.TextField(_("what the respondent said"), blank=True, max_length=20000)
 
     history = HistoricalRecords(m2m_fields=[findings])
@@ -578,7 +594,7 @@ class Event(models.Model):
     investigation = models.ForeignKey(
         Investigation, verbose_name=_("investigation"), on_delete=models.CASCADE, related_name="events"
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_legal_date])
     date_precision = models.CharField(
         _("date precision"),
         max_length=8,
@@ -680,7 +696,7 @@ class HolidayAdjustment(models.Model):
     jurisdiction = models.ForeignKey(
         Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.CASCADE, related_name="holiday_adjustments"
     )
-    day = models.DateField(_("day"))
+    day = models.DateField(_("day"), validators=[validate_legal_date])
     change = models.CharField(_("change"), max_length=8, choices=Change.choices)
     name = models.CharField(_("name"), max_length=120, help_text=_("For example National Day of Mourning."))
     name_fr = models.CharField(

@@ -7,11 +7,26 @@ answers 404, exactly as if it did not exist, so that its existence is not reveal
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.models import Investigation, Participation, User
+from casework.namesakes import requested_case
+
+M = TypeVar("M", bound=Model)
+
+# The rule is written twice below, once for each direction it is asked in, side by side so that
+# they are read and changed together; tests/casework/test_visibility_rule.py proves on random data
+# that they agree:
+#   investigations_visible_to(user)      – the SQL filter the pages, lists, exports, feeds and API use;
+#   may_see(...) / users_who_may_see()   – the same rule over an investigation's facts, for the
+#                                          channels that start from the investigation (alerts,
+#                                          notifications, e-mails, digests).
 
 
 def investigations_visible_to(user: User) -> QuerySet[Investigation]:
@@ -27,6 +42,71 @@ def investigations_visible_to(user: User) -> QuerySet[Investigation]:
     return Investigation.objects.filter(takes_part).filter(Q(confidential=False) | assigned)
 
 
+def may_see(user: User, *, authority_ids: Collection[int], confidential: bool, assignee_ids: Collection[int]) -> bool:
+    """Whether ``user`` may see an investigation with these facts: the rule of ``investigations_visible_to``.
+
+    ``authority_ids`` are the authorities taking part in it, ``assignee_ids`` the users assigned to it.
+    """
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if user.authority_id is None or user.authority_id not in authority_ids:
+        return False
+    return not confidential or user.pk in assignee_ids
+
+
+def users_who_may_see(pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Of the (investigation id, user id) ``pairs``, those where the user may see the investigation.
+
+    Four queries whatever the number of pairs: the investigations' confidentiality, their
+    participating authorities, their assignees, and the users.
+    """
+    pairs = set(pairs)
+    if not pairs:
+        return set()
+    investigation_ids = {investigation for investigation, _ in pairs}
+    confidential = dict(Investigation.objects.filter(pk__in=investigation_ids).values_list("pk", "confidential"))
+    authorities: dict[int, set[int]] = defaultdict(set)
+    for investigation, authority in Participation.objects.filter(investigation_id__in=investigation_ids).values_list(
+        "investigation_id", "authority_id"
+    ):
+        authorities[investigation].add(authority)
+    assignees: dict[int, set[int]] = defaultdict(set)
+    for investigation, assignee in Investigation.assignees.through.objects.filter(
+        investigation_id__in=investigation_ids
+    ).values_list("investigation_id", "user_id"):
+        assignees[investigation].add(assignee)
+    users = User.objects.in_bulk({user for _, user in pairs})
+    return {
+        (investigation, user_id)
+        for investigation, user_id in pairs
+        if investigation in confidential
+        and user_id in users
+        and may_see(
+            users[user_id],
+            authority_ids=authorities[investigation],
+            confidential=confidential[investigation],
+            assignee_ids=assignees[investigation],
+        )
+    }
+
+
+def pick_namesake(candidates: QuerySet[M]) -> M | None:
+    """Of the visible objects sharing a key, the one ``?case=`` asked for, else the oldest; None if none.
+
+    One query: the chosen object carries the others in ``namesakes`` (almost always empty), so
+    that its page can name them without a query of its own.
+    """
+    found = list(candidates.order_by("pk")[:20])
+    if not found:
+        return None
+    wanted = requested_case.get()
+    chosen = next((obj for obj in found if obj.pk == wanted), found[0])
+    chosen.namesakes = [obj for obj in found if obj.pk != chosen.pk]  # type: ignore[attr-defined]
+    return chosen
+
+
 def can_edit_investigation(user: User, investigation: Investigation) -> bool:
     """Investigators edit the investigations they are assigned to (superusers edit all)."""
     if user.is_superuser:
@@ -34,6 +114,27 @@ def can_edit_investigation(user: User, investigation: Investigation) -> bool:
     if not user.is_investigator:
         return False
     return investigation.assignees.filter(pk=user.pk).exists()
+
+
+def can_assign_staff(
+    user: User, investigation: Investigation, *, participations: Iterable[Participation] | None = None
+) -> bool:
+    """Who may assign their authority's staff to a visible investigation: an assigned investigator,
+    and legal staff and administrators of an authority taking part (superusers: anyone).
+
+    What they may change is their own authority's assignees only
+    (``casework.services.investigation_set_assignees``). Pass ``participations`` when the
+    page has them already (no query then for legal staff and administrators).
+    """
+    if user.is_superuser:
+        return True
+    if user.authority_id is None:
+        return False
+    if user.is_legal or user.is_administrator:
+        if participations is None:
+            return investigation.participations.filter(authority_id=user.authority_id).exists()
+        return any(p.authority_id == user.authority_id for p in participations)
+    return can_edit_investigation(user, investigation)
 
 
 def can_open_investigation(user: User) -> bool:
@@ -45,11 +146,12 @@ def get_investigation_for_user(user: User, reference: str, *, write: bool = Fals
 
     A visible investigation that the user may not edit answers 403 on write
     pages: they know it exists, and are told that they may not change it.
+    References are unique among what a user may see (``casework.namesakes``): when
+    the user may see two, the request's ``?case=`` picks one, else the older.
     """
-    try:
-        investigation = investigations_visible_to(user).get(reference=reference)
-    except Investigation.DoesNotExist:
-        raise Http404("No such investigation.") from None
+    investigation = pick_namesake(investigations_visible_to(user).filter(reference=reference))
+    if investigation is None:
+        raise Http404("No such investigation.")
     if write and not can_edit_investigation(user, investigation):
         raise PermissionDenied("Only investigators assigned to this investigation may change it.")
     return investigation

@@ -29,6 +29,7 @@ from casework.models import (
     Statute,
     User,
 )
+from casework.permissions import investigations_visible_to
 
 M = TypeVar("M", bound=models.Model)
 
@@ -96,15 +97,26 @@ def investigation_open(
 ) -> Investigation:
     """Open an investigation led by ``lead_authority``, with its respondents.
 
-    1. Validate and save the investigation (the reference must be new).
+    1. Validate and save the investigation: its reference must be new among the investigations
+       the actor may see (all of them for the system); one they may not see does not count, so
+       that the answer never tells of a confidential case (``casework.namesakes``).
     2. Record the lead authority's participation and the statutes it applies.
     3. Assign the person who opened it, so that they can go on editing it.
     """
     if not respondents:
         raise ValidationError({"respondents": _("Name at least one respondent.")})
+    reference = reference.strip()
+    seen = Investigation.objects.all() if actor is None else investigations_visible_to(actor)
+    if seen.filter(reference=reference).exists():
+        raise ValidationError(
+            {
+                "reference": _("An investigation you may see already has the reference %(reference)s.")
+                % {"reference": reference}
+            }
+        )
     investigation = save_recorded(
         Investigation(
-            reference=reference.strip(),
+            reference=reference,
             title=title.strip(),
             summary=summary,
             origin=origin,
@@ -177,7 +189,14 @@ def investigation_set_respondents(
 
 @transaction.atomic
 def investigation_set_assignees(*, actor: User | None, investigation: Investigation, assignees: Sequence[User]) -> None:
-    """Assign staff. Only staff of an authority that takes part may be assigned."""
+    """Set the staff of the actor's authority assigned to ``investigation``; the others' stay as they are.
+
+    Each authority assigns and unassigns its own staff (design: "nobody can remove another
+    authority's people from a joint investigation"): ``assignees`` are the actor's colleagues to
+    be assigned; another authority's people in it are refused unless already assigned, and those
+    already assigned are kept whatever the list says. The system (``actor=None``) and superusers
+    set the whole list. Only staff of an authority that takes part may be assigned.
+    """
     taking_part = set(investigation.participations.values_list("authority_id", flat=True))
     outsiders = [user.username for user in assignees if user.authority_id not in taking_part]
     if outsiders:
@@ -187,7 +206,24 @@ def investigation_set_assignees(*, actor: User | None, investigation: Investigat
                 % {"users": ", ".join(outsiders)}
             }
         )
-    set_m2m_recorded(investigation, "assignees", assignees, actor=actor, reason="assignees changed")
+    if actor is None or actor.is_superuser:
+        set_m2m_recorded(investigation, "assignees", assignees, actor=actor, reason="assignees changed")
+        return
+    current = list(investigation.assignees.all())
+    others_now = {user.pk for user in current if user.authority_id != actor.authority_id}
+    foreign = [
+        user.username for user in assignees if user.authority_id != actor.authority_id and user.pk not in others_now
+    ]
+    if foreign:
+        raise ValidationError(
+            {
+                "assignees": _("You may assign only staff of %(authority)s; not %(users)s.")
+                % {"authority": actor.authority.code if actor.authority else "—", "users": ", ".join(foreign)}
+            }
+        )
+    own = {user.pk: user for user in assignees if user.authority_id == actor.authority_id}
+    kept = [user for user in current if user.pk in others_now]
+    set_m2m_recorded(investigation, "assignees", [*kept, *own.values()], actor=actor, reason="assignees changed")
 
 
 @transaction.atomic

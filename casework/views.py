@@ -39,6 +39,7 @@ from casework.forms import (
 from casework.interchange import case_dumps, case_export
 from casework.models import Investigation, Organization, User
 from casework.permissions import (
+    can_assign_staff,
     can_edit_investigation,
     can_open_investigation,
     get_investigation_for_user,
@@ -114,10 +115,13 @@ def investigation_list(request: HttpRequest) -> HttpResponse:
 def investigation_detail(request: HttpRequest, reference: str) -> HttpResponse:
     user = _staff(request)
     investigation = get_investigation_for_user(user, reference)
+    page = selectors.investigation_page(user, investigation)
+    can_edit = can_edit_investigation(user, investigation)
     context = {
         "investigation": investigation,
-        "page": selectors.investigation_page(user, investigation),
-        "can_edit": can_edit_investigation(user, investigation),
+        "page": page,
+        "can_edit": can_edit,
+        "can_assign": can_edit or can_assign_staff(user, investigation, participations=page.participations),
     }
     return render(request, "casework/investigation_detail.html", context)
 
@@ -389,8 +393,10 @@ def link_add(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assignees_edit(request: HttpRequest, reference: str) -> HttpResponse:
     user = _staff(request)
-    investigation = get_investigation_for_user(user, reference, write=True)
-    form = AssigneesForm(_data(request), investigation=investigation)
+    investigation = get_investigation_for_user(user, reference)
+    if not can_assign_staff(user, investigation):
+        raise PermissionDenied(_("Only assigned investigators, legal staff and administrators may assign staff."))
+    form = AssigneesForm(_data(request), investigation=investigation, user=user)
     if form.is_valid():
         try:
             services.investigation_set_assignees(
@@ -404,6 +410,19 @@ def assignees_edit(request: HttpRequest, reference: str) -> HttpResponse:
                 # They unassigned themselves from a confidential investigation: it is now out of their sight.
                 return redirect(reverse("casework:investigation_list"))
             return _to_investigation(investigation)
+    others = ", ".join(
+        f"{u.get_full_name() or u.username} ({u.authority.code if u.authority else '—'})" for u in form.others
+    )
+    intro = (
+        _("Also assigned, by their own authorities (only they change these): %(people)s.") % {"people": others}
+        if others
+        else ""
+    )
     return _form_page(
-        request, form, title=_("Assign staff"), submit=_("Save the assignments"), investigation=investigation
+        request,
+        form,
+        title=_("Assign staff"),
+        submit=_("Save the assignments"),
+        investigation=investigation,
+        intro=intro,
     )

@@ -4,6 +4,14 @@ It also lists the Celery workers that ran the heartbeat task (beat sends it ever
 minute) and how long ago: informational, since a web process can be healthy while
 the workers are being restarted; the operator's monitoring decides what age is
 too old.
+
+``backlog`` says what the background work still owes: e-mails to send (retrying, being
+sent, waiting for the digest), e-mails that failed for good, documents pending and
+bundles. Its ``ok`` is false when an e-mail failed for good, an e-mail has been owed
+for more than 30 minutes or a document pending for more than 10: point the alerting at
+it. It never changes the status code: the load balancer asks whether this web process
+can serve, and a mail relay that is down is no reason to stop serving the pages where
+the same alerts are shown.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from django.views.decorators.http import require_GET
 
 from casework.models import WorkerHeartbeat
 from config.celery import app as celery_app
+from orders.operations import backlog
 
 
 def _check_database() -> dict[str, object]:
@@ -56,17 +65,25 @@ def _workers() -> list[dict[str, object]]:
     ]
 
 
+def _backlog() -> dict[str, object] | None:
+    try:
+        return backlog().as_json()
+    except DatabaseError:  # e.g. before the first migrate: the checks above tell what matters
+        return None
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 with ``{"status": "ok"}`` when both answer, 503 naming what failed otherwise.
 
-    ``workers`` never changes the status; without a database it is empty.
+    ``workers`` and ``backlog`` never change the status; without a database they are empty and null.
     """
     checks = {"database": _check_database(), "broker": _check_broker()}
     healthy = all(check["ok"] for check in checks.values())
     workers = _workers() if checks["database"]["ok"] else []
+    owed = _backlog() if checks["database"]["ok"] else None
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks, "workers": workers},
+        {"status": "ok" if healthy else "unavailable", "checks": checks, "workers": workers, "backlog": owed},
         status=200 if healthy else 503,
     )

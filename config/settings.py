@@ -8,10 +8,12 @@ fails at start-up with ``ImproperlyConfigured``, never later in a worker.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,29 @@ def env_bool(name: str, default: bool) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """A whole number from the environment, at least ``minimum``; anything else is an error."""
+    raw = env.str(name, default="").strip()
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def env_rate(name: str, default: str) -> str:
+    """A DRF throttle rate, "N/second|minute|hour|day"; anything else is an error at start."""
+    raw = env.str(name, default=default).strip()
+    count, _, period = raw.partition("/")
+    if not (count.isdigit() and int(count) > 0 and period in {"second", "minute", "hour", "day"}):
+        raise ImproperlyConfigured(f"{name} must look like 120/minute (per second, minute, hour or day), not {raw!r}")
+    return raw
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
@@ -65,22 +90,41 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Swagger UI's files, served as our static files (no CDN).
     "drf_spectacular_sidecar",
+    # Sign-in hardening (see "Sign-in" below): TOTP devices, lockout records, the CSP header.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "casework",
     "orders",
+    "accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below); static files answered
+    # by WhiteNoise above do not need it.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # ?case=<id> picks among investigations or orders sharing a key that a user may both see.
+    "casework.namesakes.NamesakeMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out a session idle or old past its limits, then sends those who owe a second
+    # factor to it (or to enrolment) before any other page. After messages: both say why.
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on history rows written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -126,6 +170,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "casework.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "casework:investigation_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -172,7 +221,8 @@ REST_FRAMEWORK = {
     # Token first: a request without credentials gets 401 with "WWW-Authenticate: Token",
     # which tells a client how to sign in (session first would answer 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's TokenAuthentication, with wrong tokens counted per address (accounts/throttling.py).
+        "accounts.throttling.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -196,6 +246,22 @@ SPECTACULAR_SETTINGS = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="case-tracker@localhost")
+# Seconds each step of a conversation with the SMTP relay may take (connecting, each command):
+# a frozen or black-holed relay fails the send after this instead of holding a worker forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=20, minimum=1)
+# Alert e-mails (orders.alerts): a failed send is tried again after 1, 2, 4… minutes, at most
+# ORDERS_EMAIL_RETRY_MAX_MINUTES apart, until ORDERS_EMAIL_RETRY_HOURS after its alert; then it
+# is marked failed (shown on /healthz and /operations/, where it can be sent again).
+ORDERS_EMAIL_RETRY_MAX_MINUTES = env_int("ORDERS_EMAIL_RETRY_MAX_MINUTES", default=60, minimum=1)
+ORDERS_EMAIL_RETRY_HOURS = env_int("ORDERS_EMAIL_RETRY_HOURS", default=72, minimum=1)
+# A worker's claim on an e-mail ("sending") older than this was left by a worker that died
+# mid-send: the e-mail is owed again (at least once; see docs/deadlines-and-alerts.md).
+# It must outlast a live send, so check orders.E002 wants it above 10 × EMAIL_TIMEOUT.
+ORDERS_EMAIL_SENDING_TIMEOUT_SECONDS = env_int("ORDERS_EMAIL_SENDING_TIMEOUT_SECONDS", default=600, minimum=60)
+# The hour (UTC) of the daily digest: 12:00 UTC is the morning across Canada.
+ORDERS_DIGEST_HOUR_UTC = env_int("ORDERS_DIGEST_HOUR_UTC", default=12)
+if ORDERS_DIGEST_HOUR_UTC > 23:
+    raise ImproperlyConfigured(f"ORDERS_DIGEST_HOUR_UTC must be an hour from 0 to 23, not {ORDERS_DIGEST_HOUR_UTC}")
 
 # --- Celery -------------------------------------------------------------------------
 # The default broker is kombu's filesystem transport under var/broker: a real
@@ -224,6 +290,12 @@ CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker started while Redis is down waits for it (rather than exiting after 100 tries).
+# A worker that loses Redis while it holds an unacknowledged message exits all the same
+# (kombu 5.7's Redis transport, docs/operations.md "Supervision"): run workers under a
+# supervisor that restarts them. What is owed is in the database, not in Redis.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -242,23 +314,25 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 15 * 60.0,
         "options": {"expires": 14 * 60},
     },
-    # E-mails owed (new alerts, retries after their backoff); the sweep also asks after each run.
+    # E-mails owed (new alerts, retries after their backoff, claims left by a worker that died,
+    # digests a lost daily run left waiting); the sweep also asks after each run.
     "deliver-notifications": {
         "task": "orders.tasks.deliver_notifications",
         "schedule": 60.0,
         "options": {"expires": 55},
     },
-    # PDFs and export bundles whose task was lost (a broker outage, a killed worker): sent again
-    # after 2 minutes, marked failed after an hour (orders.documents / orders.exports).
+    # PDFs and export bundles whose task was lost (a broker outage, a killed worker): a PDF is sent
+    # again a minute after its message was lost or two after its worker died, a bundle after two
+    # minutes; marked failed after an hour (orders.documents / orders.exports).
     "resume-background-work": {
         "task": "orders.tasks.resume_background_work",
-        "schedule": 5 * 60.0,
-        "options": {"expires": 4 * 60},
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
-    # The daily digest for those who chose it: 12:00 UTC is the morning across Canada.
+    # The daily digest for those who chose it (ORDERS_DIGEST_HOUR_UTC above).
     "send-digests": {
         "task": "orders.tasks.send_digests",
-        "schedule": crontab(hour=env.int("ORDERS_DIGEST_HOUR_UTC", default=12), minute=0),
+        "schedule": crontab(hour=ORDERS_DIGEST_HOUR_UTC, minute=0),
         "options": {"expires": 3600},
     },
 }
@@ -288,6 +362,106 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Sign-in hardening: HTTPS, sessions, lockout, second factor, CSP (docs/security-signin.md) ---
+# HTTPS: plain-HTTP requests redirected (on by default with debug off), and HSTS, which browsers
+# remember for SECURE_HSTS_SECONDS: off until the operator chooses a duration.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer's health probe may speak plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+if SECURE_HSTS_PRELOAD and not (SECURE_HSTS_INCLUDE_SUBDOMAINS and SECURE_HSTS_SECONDS >= 31536000):
+    # What the browsers' preload list demands; a header that cannot be preloaded is a mistake.
+    raise ImproperlyConfigured(
+        "DJANGO_SECURE_HSTS_PRELOAD needs DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS=true "
+        "and DJANGO_SECURE_HSTS_SECONDS of at least 31536000 (a year)"
+    )
+
+# Reverse proxies in front of the web processes that append the client's address to
+# X-Forwarded-For: lockouts and API throttles count by the address found there (0: the peer).
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", default=0)
+
+# Sessions: signed out after DJANGO_SESSION_IDLE_SECONDS without a request (0: never), and
+# DJANGO_SESSION_MAX_AGE_SECONDS after signing in whatever happens (accounts.middleware).
+SESSION_IDLE_SECONDS = env_int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_MAX_AGE_SECONDS", default=12 * 3600, minimum=60)
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Lockout (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one username, or from one
+# address, both are refused, the right password too, until AXES_COOLOFF_MINUTES have passed
+# since the last failure. Wrong second-factor codes count as failures too (accounts.views).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts while locked out do not push the end of the lockout back: the time the lockout page
+# names stays true, and an attacker cannot keep a person locked out for ever at no cost.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the failures: with lockout by address, a guesser with an account of
+# their own would otherwise reset their address's count by signing in to it between guesses.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Never written into the attempt records (the password field never is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+if PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Second factor (django-otp, TOTP). Roles that must have one before using anything else
+# (superusers count as administrators). Off in debug so that the demo users sign in with a
+# password alone; the sign-in page then says that it is not enforced.
+TWO_FACTOR_ROLES = ("investigator", "legal", "manager", "administrator")
+TWO_FACTOR_REQUIRED_ROLES = [
+    role.strip().lower()
+    for role in env.str("TWO_FACTOR_REQUIRED_ROLES", default="" if DEBUG else "legal,administrator").split(",")
+    if role.strip()
+]
+if unknown_roles := sorted(set(TWO_FACTOR_REQUIRED_ROLES) - set(TWO_FACTOR_ROLES)):
+    raise ImproperlyConfigured(
+        f"TWO_FACTOR_REQUIRED_ROLES: unknown role(s) {', '.join(unknown_roles)}; "
+        f"choose among {', '.join(TWO_FACTOR_ROLES)}"
+    )
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = env.str("TWO_FACTOR_ISSUER", default="Case tracker")
+# The admin lists people's devices (to remove a lost phone's) without showing their keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A password-reset link works for an hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 3600
+
+# Content Security Policy (django-csp): scripts, styles, fonts and images from this site only;
+# no inline script or style anywhere, no plugins, no framing. The Swagger UI page adds a nonce
+# for its own inline start-up script and style (orders/api/urls.py), and only there.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap draws some icons (select arrows, the menu button) as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# API throttles (accounts/throttling.py): requests per signed-in user (token or session), and
+# wrong tokens per address, counted before DRF answers 401. Over the rate: 429 with Retry-After.
+# (Requests without credentials are refused before any throttle: every API view needs sign-in.)
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["accounts.throttling.UserRateThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "user": env_rate("API_THROTTLE_USER_RATE", "120/minute"),
+    "token_failure": env_rate("API_THROTTLE_TOKEN_FAILURE_RATE", "10/hour"),
+}
+# 0, not None: None would trust whatever X-Forwarded-For a client sends.
+REST_FRAMEWORK["NUM_PROXIES"] = PROXY_COUNT
+
+# The cache: counters of the API throttles. Per process by default; production sets a Redis
+# URL so that every web process counts together.
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
 
 LOGGING = {
     "version": 1,

@@ -6,15 +6,17 @@ with history use SimpleHistoryAdmin so that admin edits join the audit trail.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from casework.models import User
 from orders.models import (
     Alert,
     CalendarFeed,
@@ -148,9 +150,20 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "alert"]
     actions = ["retry_email"]
 
-    @admin.action(description=_("Send the e-mail again"))
+    @admin.action(description=_("Send the failed e-mails again"))
     def retry_email(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
-        queryset.update(email_status=Notification.Email.PENDING, email_next_attempt_at=None)
+        # Through the service: only failed e-mails (one being sent would go twice), a new retry window.
+        from orders.operations import notifications_retry_failed
+
+        actor = cast(User, request.user)
+        count = notifications_retry_failed(actor=actor, ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed e-mail will be sent again.", "%(count)d failed e-mails will be sent again.", count
+            )
+            % {"count": count},
+        )
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):

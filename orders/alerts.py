@@ -15,21 +15,25 @@ and the next sweep asks again: nothing depends on Redis keeping a message.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import smtplib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from casework.dates import shift
 from casework.models import User
+from casework.permissions import users_who_may_see
 from orders.deadlines import local_today
 from orders.models import ACTIVE_DEADLINE_STATUSES, Alert, Deadline, Notification, Order, Term
 
@@ -74,12 +78,13 @@ def current_level(due_on: date, today: date, rungs: dict[str, Any] | None = None
 def rung_dates(due_on: date, until: date, rungs: dict[str, Any] | None = None) -> list[tuple[str, date]]:
     """Every rung of a due date up to ``until`` (for the page that shows the ladder)."""
     rungs = rungs or ladder()
-    found = [(level_name(-d), due_on - timedelta(days=d)) for d in sorted(rungs["before"], reverse=True)]
+    found = [(level_name(-d), shift(due_on, -d)) for d in sorted(rungs["before"], reverse=True)]
     if rungs["on_due"]:
         found.append(("T0", due_on))
     offset = int(rungs["late_first"])
-    while due_on + timedelta(days=offset) <= until:
-        found.append((level_name(offset), due_on + timedelta(days=offset)))
+    # At the calendar's end a rung would repeat forever on date.max: stop there.
+    while shift(due_on, offset) <= until and shift(due_on, offset) < date.max:
+        found.append((level_name(offset), shift(due_on, offset)))
         offset += int(rungs["late_every"])
     return found
 
@@ -189,17 +194,18 @@ def alerts_insert(rows: list[tuple[int, date, str]], *, raised_at: datetime, swe
             )
 
 
-def notifications_create(*, sweep_id: uuid.UUID, now: datetime) -> None:
-    """One notification per (alert of this sweep, recipient), in one INSERT … SELECT.
+def notifications_create(*, sweep_id: uuid.UUID, now: datetime) -> int:
+    """One notification per (alert of this sweep, recipient who may see its investigation); returns how many.
 
-    The recipients: the order's assigned staff and its authority's legal team, active
-    ones, each once. The e-mail status: skipped for those who want no e-mail or have no
-    address, waiting for the digest for those who chose it, to send otherwise.
-    ``ON CONFLICT DO NOTHING`` keeps the (user, alert) constraint's promise if a
-    notification exists already. PostgreSQL and SQLite both run it.
+    1. The candidates, in one SELECT: the order's assigned staff and its authority's legal
+       team, active ones, each once per alert, with the investigation the alert is about.
+    2. Keep only those who may see that investigation (``casework.permissions.users_who_may_see``,
+       the rule every page applies): a confidential investigation's alerts reach only the
+       people assigned to it, never a colleague of the same team who is not.
+    3. Insert them; the e-mail status is skipped for those who want no e-mail or have no
+       address, waiting for the digest for those who chose it, to send otherwise. Conflicts
+       are ignored, keeping the (user, alert) constraint's promise if one exists already.
     """
-    email = User.AlertEmail
-    status = Notification.Email
     alert = Alert._meta.db_table
     deadline = Deadline._meta.db_table
     term = Term._meta.db_table
@@ -207,40 +213,52 @@ def notifications_create(*, sweep_id: uuid.UUID, now: datetime) -> None:
     assignees = Order.assignees.through._meta.db_table
     user = User._meta.db_table
     sql = f"""
-        INSERT INTO {Notification._meta.db_table}
-            (user_id, alert_id, created_at, read_at, email_status, email_attempts, email_error, emailed_at,
-             email_next_attempt_at)
-        SELECT u.id, r.alert_id, %s, NULL,
-               CASE WHEN u.alert_email = %s OR u.email = '' THEN %s WHEN u.alert_email = %s THEN %s ELSE %s END,
-               0, '', NULL, NULL
+        SELECT r.alert_id, r.user_id, r.investigation_id
         FROM (
-            SELECT a.id AS alert_id, oa.user_id AS user_id
+            SELECT a.id AS alert_id, oa.user_id AS user_id, o.investigation_id AS investigation_id
             FROM {alert} a JOIN {deadline} d ON d.id = a.deadline_id JOIN {term} t ON t.id = d.term_id
-            JOIN {assignees} oa ON oa.order_id = t.order_id
+            JOIN {order} o ON o.id = t.order_id JOIN {assignees} oa ON oa.order_id = o.id
             WHERE a.sweep_id = %s
             UNION
-            SELECT a.id, lu.id
+            SELECT a.id, lu.id, o.investigation_id
             FROM {alert} a JOIN {deadline} d ON d.id = a.deadline_id JOIN {term} t ON t.id = d.term_id
             JOIN {order} o ON o.id = t.order_id
             JOIN {user} lu ON lu.authority_id = o.authority_id AND lu.is_legal
             WHERE a.sweep_id = %s
         ) r JOIN {user} u ON u.id = r.user_id
         WHERE u.is_active
-        ON CONFLICT DO NOTHING
     """  # noqa: S608 - table names from the models, values as parameters
     sweep = Alert._meta.get_field("sweep_id").get_db_prep_value(sweep_id, connection)
-    params = [
-        Notification._meta.get_field("created_at").get_db_prep_value(now, connection),
-        email.NONE,
-        status.SKIPPED,
-        email.DAILY_DIGEST,
-        status.DIGEST,
-        status.PENDING,
-        sweep,
-        sweep,
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [sweep, sweep])
+        candidates = cursor.fetchall()
+    allowed = users_who_may_see((investigation, user_id) for _, user_id, investigation in candidates)
+    recipients = {
+        pk: (preference, bool(address))
+        for pk, preference, address in User.objects.filter(
+            pk__in={user_id for _, user_id, _ in candidates}
+        ).values_list("pk", "alert_email", "email")
+    }
+    rows = [
+        Notification(
+            user_id=user_id,
+            alert_id=alert_id,
+            created_at=now,
+            email_status=_first_email_status(*recipients[user_id]),
+        )
+        for alert_id, user_id, investigation in candidates
+        if (investigation, user_id) in allowed
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
+    return len(rows)
+
+
+def _first_email_status(preference: str, has_address: bool) -> str:
+    if preference == User.AlertEmail.NONE or not has_address:
+        return Notification.Email.SKIPPED
+    if preference == User.AlertEmail.DAILY_DIGEST:
+        return Notification.Email.DIGEST
+    return Notification.Email.PENDING
 
 
 def enqueue_delivery() -> None:
@@ -253,52 +271,222 @@ def enqueue_delivery() -> None:
         log.warning("could not enqueue e-mail delivery (will retry on the next sweep): %s", exc)
 
 
-MAX_EMAIL_ATTEMPTS = 6
+# --- Delivery -------------------------------------------------------------------------------------------
+#
+# Each e-mail is claimed, sent and recorded on its own (docs/deadlines-and-alerts.md, "Delivery"):
+# a short UPDATE claims it (pending → sending), the relay is spoken to outside any transaction or
+# lock, and another short UPDATE records the outcome where the claim is still ours. A worker killed
+# in between leaves one row "sending", which a later run sends again (at least once).
+
+NO_LONGER_VISIBLE = "not sent: the recipient may no longer see the investigation"
+UNKNOWN_OUTCOME = "outcome unknown: the worker sending it stopped; sent again"
+# What the row keeps of an error message (Notification.email_error's max_length).
+ERROR_LENGTH = 500
+# Replies about one message rather than the relay: the other e-mails can still go.
+MESSAGE_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
-def _backoff(attempts: int) -> timedelta:
-    """1, 2, 4, 8, 16 minutes… between attempts."""
-    return timedelta(minutes=2 ** max(0, attempts - 1))
+@dataclass(frozen=True)
+class Outcome:
+    """What one attempt came to: ``sent``, ``retry``, ``failed`` or ``skipped``; whether the relay failed."""
+
+    counted_as: str
+    relay_down: bool = False
+
+
+def _clock(now: datetime | None) -> Callable[[], datetime]:
+    """The time for each step: the one given (tests, the command), else the real time at that step."""
+    if now is None:
+        return timezone.now
+    return lambda: now
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failed attempt: 1, 2, 4… minutes, at most ORDERS_EMAIL_RETRY_MAX_MINUTES."""
+    minutes = 2 ** min(max(0, attempts - 1), 20)
+    return timedelta(minutes=min(minutes, settings.ORDERS_EMAIL_RETRY_MAX_MINUTES))
+
+
+def retry_window() -> timedelta:
+    """How long after its alert an e-mail is still tried: then a failed attempt is its last."""
+    return timedelta(hours=settings.ORDERS_EMAIL_RETRY_HOURS)
+
+
+def _out_of_retries(created_at: datetime, retry_until: datetime | None, now: datetime) -> bool:
+    """Whether a failed attempt at ``now`` is the last (an administrator's "send again" moves the end)."""
+    return (retry_until or created_at + retry_window()) <= now
+
+
+def sending_timeout() -> timedelta:
+    """A claim older than this was left by a worker that died mid-send (a live send takes seconds)."""
+    return timedelta(seconds=settings.ORDERS_EMAIL_SENDING_TIMEOUT_SECONDS)
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:ERROR_LENGTH]
+
+
+def _relay_unavailable(exc: BaseException) -> bool:
+    """The relay could not be reached, timed out, hung up or refused the session (not one message)."""
+    return isinstance(exc, OSError) and not isinstance(exc, MESSAGE_REFUSALS)
+
+
+def _permanently_refused(exc: BaseException) -> bool:
+    """A 5xx reply about this message (an unknown recipient…): trying again cannot help."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    return isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError) and exc.smtp_code >= 500
+
+
+def _message_id(key: str) -> str:
+    """The same Message-ID every time the same e-mail is sent: a copy sent again after a worker died
+    mid-send (at-least-once) is recognisably the same message, which mail systems may discard."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
+    return f"<{key}@{domain}>"
+
+
+def send_message(message: EmailMessage) -> None:
+    """Hand one message to the relay: the only place alert e-mail leaves (EMAIL_TIMEOUT bounds each step)."""
+    message.send()
+
+
+def notifications_reclaim(now: datetime | None = None) -> int:
+    """E-mails left "sending" by a worker that died mid-send are owed again; returns how many.
+
+    Whether the relay had accepted such an e-mail is unknown. The policy is at least once: a
+    deadline alert must not be lost, and the doubt covers one e-mail per worker killed (the one
+    it was sending), sent again with the same Message-ID. The unknown attempt counts as one;
+    one past the retry window is marked failed instead, for an administrator to see.
+    """
+    now = now or timezone.now()
+    stale = Notification.objects.filter(
+        email_status=Notification.Email.SENDING, email_claimed_at__lt=now - sending_timeout()
+    ).values_list("pk", "email_claim", "email_claimed_for_digest", "created_at", "email_retry_until")
+    reclaimed = 0
+    for pk, claim, for_digest, created_at, retry_until in stale:
+        gave_up = _out_of_retries(created_at, retry_until, now)
+        back_to = Notification.Email.DIGEST if for_digest else Notification.Email.PENDING
+        # Conditional on the claim: a worker that was only slow and recorded meanwhile wins.
+        reclaimed += Notification.objects.filter(
+            pk=pk, email_status=Notification.Email.SENDING, email_claim=claim
+        ).update(
+            email_status=Notification.Email.FAILED if gave_up else back_to,
+            email_claim=None,
+            email_claimed_for_digest=False,
+            email_attempts=F("email_attempts") + 1,
+            email_error=UNKNOWN_OUTCOME,
+            email_next_attempt_at=None if gave_up else now,
+        )
+    if reclaimed:
+        log.warning("%d e-mail(s) left sending by a worker that stopped are owed again", reclaimed)
+    return reclaimed
 
 
 def deliver_notifications(now: datetime | None = None, limit: int = 200) -> dict[str, int]:
-    """Send the immediate e-mails owed; each row is claimed so that two workers never send it twice."""
-    now = now or timezone.now()
-    counts = {"sent": 0, "failed": 0, "retry": 0}
-    owed = Q(email_status=Notification.Email.PENDING) & (
-        Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now)
-    )
-    with transaction.atomic():
-        batch = list(
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(owed)
-            .select_related(
-                "user", "alert__deadline__term__order__authority", "alert__deadline__term__order__investigation"
-            )
-            .order_by("created_at", "pk")[:limit]
-        )
-        for notification in batch:
-            try:
-                _send_alert_email(notification)
-            except Exception as exc:  # SMTP and template errors are recorded, then retried with backoff
-                notification.email_attempts += 1
-                notification.email_error = f"{type(exc).__name__}: {exc}"[:500]
-                if notification.email_attempts >= MAX_EMAIL_ATTEMPTS:
-                    notification.email_status = Notification.Email.FAILED
-                    counts["failed"] += 1
-                else:
-                    notification.email_next_attempt_at = now + _backoff(notification.email_attempts)
-                    counts["retry"] += 1
-            else:
-                notification.email_attempts += 1
-                notification.email_status = Notification.Email.SENT
-                notification.emailed_at = now
-                notification.email_error = ""
-                counts["sent"] += 1
-            notification.save(
-                update_fields=["email_status", "email_attempts", "email_error", "emailed_at", "email_next_attempt_at"]
-            )
+    """Send the immediate e-mails owed, each claimed, sent and recorded on its own; returns the counts.
+
+    1. Claims left by a worker that died are owed again (``notifications_reclaim``).
+    2. Read the ids owed now, oldest first (the partial index orders_notification_owed), no lock.
+    3. For each (``_deliver_one``): claim it with ``UPDATE … SET email_status='sending' WHERE
+       email_status='pending'`` (a row another worker claimed first is left to it); check that
+       the recipient may still see the investigation; send outside any transaction or lock;
+       record the outcome where the claim is still ours.
+    4. If the relay itself failed (refused, timed out, hung up), stop: the others would fail the
+       same way, each after a timeout, and stay pending for the next run. If e-mail went out and
+       nothing failed, the e-mails waiting on a backoff go too: the relay works again.
+    Run it outside any transaction (the task does): each statement commits on its own.
+    """
+    clock = _clock(now)
+    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    notifications_reclaim(clock())
+    token = uuid.uuid4()
+    for waiting_on_backoff in (False, True):
+        if waiting_on_backoff and (counts["sent"] == 0 or counts["retry"] or counts["failed"]):
+            break
+        for pk in _owed_ids(clock(), limit=limit - sum(counts.values()), waiting_on_backoff=waiting_on_backoff):
+            outcome = _deliver_one(pk, token=token, clock=clock, waiting_on_backoff=waiting_on_backoff)
+            if outcome is None:  # another worker claimed it first
+                continue
+            counts[outcome.counted_as] += 1
+            if outcome.relay_down:
+                return counts
     return counts
+
+
+def _owed_ids(now: datetime, *, limit: int, waiting_on_backoff: bool) -> list[int]:
+    owed = Notification.objects.filter(email_status=Notification.Email.PENDING)
+    if waiting_on_backoff:
+        owed = owed.filter(email_next_attempt_at__gt=now)
+    else:
+        owed = owed.filter(Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now))
+    return list(owed.order_by("created_at", "pk").values_list("pk", flat=True)[: max(limit, 0)])
+
+
+def _record(pk: int, token: uuid.UUID, **fields: Any) -> bool:
+    """Write an attempt's outcome if the claim is still ours (False: a reconciliation took it back)."""
+    recorded = Notification.objects.filter(pk=pk, email_status=Notification.Email.SENDING, email_claim=token).update(
+        email_claim=None, email_claimed_for_digest=False, **fields
+    )
+    if not recorded:
+        log.warning("notification %s: the claim was taken back before its outcome was recorded", pk)
+    return bool(recorded)
+
+
+def _deliver_one(
+    pk: int, *, token: uuid.UUID, clock: Callable[[], datetime], waiting_on_backoff: bool
+) -> Outcome | None:
+    """Claim, check, send and record one e-mail; None if another worker claimed it first."""
+    now = clock()
+    due = Q() if waiting_on_backoff else Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now)
+    claimed = Notification.objects.filter(due, pk=pk, email_status=Notification.Email.PENDING).update(
+        email_status=Notification.Email.SENDING, email_claim=token, email_claimed_at=now, email_claimed_for_digest=False
+    )
+    if not claimed:
+        return None
+    notification = Notification.objects.select_related(
+        "user__authority", "alert__deadline__term__order__authority", "alert__deadline__term__order__investigation"
+    ).get(pk=pk)
+    investigation = notification.alert.deadline.term.order.investigation_id
+    if (investigation, notification.user_id) not in users_who_may_see([(investigation, notification.user_id)]):
+        # Unassigned (or moved) since the alert: the e-mail would tell them of a case they may not see.
+        _record(pk, token, email_status=Notification.Email.SKIPPED, email_error=NO_LONGER_VISIBLE)
+        return Outcome("skipped")
+    attempts = notification.email_attempts + 1
+    try:
+        _send_alert_email(notification)
+    except Exception as exc:  # SMTP and template errors are recorded, then retried with backoff
+        last = _out_of_retries(notification.created_at, notification.email_retry_until, clock())
+        return _record_failure(pk, token, exc, attempts=attempts, last=last, now=clock())
+    _record(
+        pk,
+        token,
+        email_status=Notification.Email.SENT,
+        email_attempts=attempts,
+        emailed_at=clock(),
+        email_error="",
+        email_next_attempt_at=None,
+    )
+    return Outcome("sent")
+
+
+def _record_failure(pk: int, token: uuid.UUID, exc: Exception, *, attempts: int, last: bool, now: datetime) -> Outcome:
+    relay_down = _relay_unavailable(exc)
+    log.warning("notification %s: e-mail attempt %d failed: %s", pk, attempts, _error_text(exc))
+    if last or _permanently_refused(exc):
+        _record(
+            pk, token, email_status=Notification.Email.FAILED, email_attempts=attempts, email_error=_error_text(exc)
+        )
+        return Outcome("failed", relay_down)
+    _record(
+        pk,
+        token,
+        email_status=Notification.Email.PENDING,
+        email_attempts=attempts,
+        email_error=_error_text(exc),
+        email_next_attempt_at=now + retry_delay(attempts),
+    )
+    return Outcome("retry", relay_down)
 
 
 def _send_alert_email(notification: Notification) -> None:
@@ -314,7 +502,15 @@ def _send_alert_email(notification: Notification) -> None:
         subject = render_to_string("orders/emails/alert-subject.txt", context).strip()
         body = render_to_string("orders/emails/alert-body.txt", context)
         html = render_to_string("orders/emails/alert-body.html", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notification.user.email], html_message=html)
+    message = EmailMultiAlternatives(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [notification.user.email],
+        headers={"Message-ID": _message_id(f"alert-{notification.alert_id}-to-{notification.user_id}")},
+    )
+    message.attach_alternative(html, "text/html")
+    send_message(message)
 
 
 def _user_language(user: User) -> str:
@@ -324,36 +520,103 @@ def _user_language(user: User) -> str:
     return "en"
 
 
-def send_digests(now: datetime | None = None) -> int:
-    """One e-mail per user gathering the alerts waiting for their daily digest."""
-    now = now or timezone.now()
-    sent = 0
-    users = User.objects.filter(
-        Exists(Notification.objects.filter(user=OuterRef("pk"), email_status=Notification.Email.DIGEST))
+def last_digest_time(now: datetime) -> datetime:
+    """The latest ORDERS_DIGEST_HOUR_UTC at or before ``now``."""
+    today = now.astimezone(UTC).replace(hour=settings.ORDERS_DIGEST_HOUR_UTC, minute=0, second=0, microsecond=0)
+    return today if today <= now else today - timedelta(days=1)
+
+
+def send_digests(now: datetime | None = None, *, due_only: bool = False) -> int:
+    """One e-mail per user gathering the alerts waiting for their daily digest; returns how many went.
+
+    For each user with rows waiting (and whose retry time, if any, has come):
+    1. Claim them in one UPDATE (digest → sending, one token for the lot); rows another
+       worker claimed are not among them.
+    2. Rows whose investigation the user may no longer see are skipped.
+    3. Send the digest outside any transaction; record it sent, or put the rows back to wait
+       for a retry with backoff (failed past the retry window), where the claim is still ours.
+    ``due_only`` (the per-minute delivery task): only digests a failed or lost daily run owes,
+    rows retrying or raised before the last digest hour. A relay failure stops the run.
+    """
+    clock = _clock(now)
+    now = clock()
+    waiting = Q(email_status=Notification.Email.DIGEST) & (
+        Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now)
     )
+    if due_only:
+        waiting &= Q(email_attempts__gt=0) | Q(created_at__lt=last_digest_time(now))
+    sent = 0
+    users = User.objects.filter(Exists(Notification.objects.filter(waiting, user=OuterRef("pk")))).order_by("pk")
     for user in users:
-        with transaction.atomic():
-            items = list(
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(user=user, email_status=Notification.Email.DIGEST)
-                .select_related("alert__deadline__term__order__authority")
-                .order_by("alert__due_on")
+        token = uuid.uuid4()
+        claimed = Notification.objects.filter(waiting, user=user).update(
+            email_status=Notification.Email.SENDING,
+            email_claim=token,
+            email_claimed_at=clock(),
+            email_claimed_for_digest=True,
+        )
+        if not claimed:  # another worker took them
+            continue
+        waiting_rows = list(
+            Notification.objects.filter(email_claim=token, email_status=Notification.Email.SENDING)
+            .select_related("alert__deadline__term__order__authority")
+            .order_by("alert__due_on", "pk")
+        )
+        allowed = users_who_may_see((n.alert.deadline.term.order.investigation_id, user.pk) for n in waiting_rows)
+        items = [n for n in waiting_rows if (n.alert.deadline.term.order.investigation_id, user.pk) in allowed]
+        hidden = [n.pk for n in waiting_rows if n not in items]
+        if hidden:
+            Notification.objects.filter(pk__in=hidden, email_claim=token).update(
+                email_status=Notification.Email.SKIPPED,
+                email_error=NO_LONGER_VISIBLE,
+                email_claim=None,
+                email_claimed_for_digest=False,
             )
-            if not items:
-                continue
-            context = {"user": user, "items": items, "now": now}
-            with translation.override(_user_language(user)):
-                subject = render_to_string("orders/emails/digest-subject.txt", context).strip()
-                body = render_to_string("orders/emails/digest-body.txt", context)
-            try:
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-            except Exception as exc:
-                Notification.objects.filter(pk__in=[n.pk for n in items]).update(
-                    email_error=f"{type(exc).__name__}: {exc}"[:500]
-                )
-                continue
-            Notification.objects.filter(pk__in=[n.pk for n in items]).update(
-                email_status=Notification.Email.SENT, emailed_at=now, email_error=""
-            )
-            sent += 1
+        if not items:
+            continue
+        try:
+            _send_digest_email(user, items, now=clock())
+        except Exception as exc:  # recorded on each row, then retried with backoff
+            _digest_failed(items, token, exc, now=clock())
+            if _relay_unavailable(exc):
+                break
+            continue
+        Notification.objects.filter(pk__in=[n.pk for n in items], email_claim=token).update(
+            email_status=Notification.Email.SENT,
+            emailed_at=clock(),
+            email_error="",
+            email_attempts=F("email_attempts") + 1,
+            email_next_attempt_at=None,
+            email_claim=None,
+            email_claimed_for_digest=False,
+        )
+        sent += 1
     return sent
+
+
+def _send_digest_email(user: User, items: list[Notification], *, now: datetime) -> None:
+    context = {"user": user, "items": items, "now": now}
+    with translation.override(_user_language(user)):
+        subject = render_to_string("orders/emails/digest-subject.txt", context).strip()
+        body = render_to_string("orders/emails/digest-body.txt", context)
+    # The same set of alerts sent again keeps its Message-ID.
+    key = hashlib.sha256(",".join(str(n.pk) for n in sorted(items, key=lambda n: n.pk)).encode()).hexdigest()[:24]
+    message = EmailMessage(
+        subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], headers={"Message-ID": _message_id(f"digest-{key}")}
+    )
+    send_message(message)
+
+
+def _digest_failed(items: list[Notification], token: uuid.UUID, exc: Exception, *, now: datetime) -> None:
+    log.warning("digest for user %s failed: %s", items[0].user_id, _error_text(exc))
+    attempts = max(n.email_attempts for n in items) + 1
+    for item in items:
+        gave_up = _permanently_refused(exc) or _out_of_retries(item.created_at, item.email_retry_until, now)
+        Notification.objects.filter(pk=item.pk, email_claim=token, email_status=Notification.Email.SENDING).update(
+            email_status=Notification.Email.FAILED if gave_up else Notification.Email.DIGEST,
+            email_attempts=F("email_attempts") + 1,
+            email_error=_error_text(exc),
+            email_next_attempt_at=None if gave_up else now + retry_delay(attempts),
+            email_claim=None,
+            email_claimed_for_digest=False,
+        )

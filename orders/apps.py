@@ -12,3 +12,4 @@ class OrdersConfig(AppConfig):
         from orders import checks as orders_checks
 
         checks.register(orders_checks.check_pdf_fonts)
+        checks.register(orders_checks.check_email_timeouts)

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 from casework.models import Authority, User
-from orders.models import Notification
+from orders.permissions import notifications_visible_to
 
 _CACHE_ATTRIBUTE = "_orders_unread_notifications"
 
@@ -35,7 +35,8 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
 
 
 def _unread(user: User) -> int:
-    unread = Notification.objects.filter(user_id=user.pk, read_at__isnull=True)
+    # Only what the user may (still) see: a confidential case they were unassigned from is not counted.
+    unread = notifications_visible_to(user).filter(read_at__isnull=True)
     authority_field = User._meta.get_field("authority")
     if user.authority_id is None or authority_field.is_cached(user):  # type: ignore[union-attr]
         return unread.count()

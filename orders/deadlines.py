@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from casework.calendars import Calendar
+from casework.dates import EARLIEST_DATE, LATEST_DATE
 
 RULES = ("immediate", "fixed", "calendar_days", "business_days", "months")
 STARTS = ("issued_on", "served_on")
@@ -137,6 +138,11 @@ def parse_rule(data: object) -> Rule:
             fixed = date.fromisoformat(raw)
         except ValueError:
             raise RuleError("date", f"{raw!r} is not a date (use YYYY-MM-DD)") from None
+        if not EARLIEST_DATE <= fixed <= LATEST_DATE:
+            raise RuleError(
+                "date",
+                f"{raw} is outside the dates accepted ({EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()})",
+            )
         return Rule(kind="fixed", fixed_date=fixed)
     if kind in ("calendar_days", "business_days"):
         return Rule(kind=kind, days=_int(data, "days", MAX_DAYS), start=start)
@@ -553,7 +559,13 @@ def explain_steps(steps: Mapping[str, Any], language: str) -> str:
 
 
 def deadline_ends_at(due_on: date, time_zone: str) -> datetime:
-    """The instant a deadline ends: 23:59:59 on its due date in the authority's time zone."""
+    """The instant a deadline ends: 23:59:59 on its due date in the authority's time zone.
+
+    On the calendar's last day the instant would not fit in UTC (pages convert it): it is
+    taken a day earlier there. Such a date cannot be entered (``casework.dates``); this
+    keeps a page answering for one stored before the bounds existed.
+    """
+    due_on = min(due_on, date.max - timedelta(days=1))
     return datetime.combine(due_on, time(23, 59, 59), tzinfo=ZoneInfo(time_zone))
 
 

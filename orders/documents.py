@@ -5,6 +5,10 @@ next version for (order, language) and asks a worker to render it;
 ``document_render`` renders it and marks it ready (file, SHA-256, size, pages)
 or failed (why). Rendering again makes a new version, so the documents of an
 issued order stay exactly as they were served: their SHA-256 says so.
+
+A version number is never lost: a rendering whose worker died is finished under the same
+version (``documents_resume``), and the next request after a failed one takes the failed
+version's number again (it has no file, so nothing that was served changes).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import get_text_list
@@ -34,10 +38,17 @@ logger = logging.getLogger(__name__)
 
 # What the row keeps of an error message (OrderDocument.error's max_length).
 ERROR_LENGTH = 1000
-# A document still pending this long after it was asked for lost its task (a broker that was
-# down, a worker that died mid-render): ``documents_resume`` asks a worker again...
+# A document no worker has started this long after it was asked for lost its message (a
+# broker that was down): ``documents_resume`` (every minute) asks a worker again...
 RESEND_AFTER = timedelta(minutes=2)
-# ...and this long after, gives up and marks it failed, so that the page stops waiting.
+# ...and one whose rendering started this long ago without finishing lost its worker: no
+# rendering outlives the task's hard time limit (orders.tasks.document_render, 60 s), so its
+# claim is stale, and another worker renders the same version.
+RENDER_STALE_AFTER = timedelta(seconds=75)
+# A document whose renderings stopped this many times (a worker killed each time: a
+# document that exhausts memory, say) is marked failed rather than tried for ever...
+MAX_RENDER_ATTEMPTS = 3
+# ...as is one still pending this long after it was asked for, so that the page stops waiting.
 GIVE_UP_AFTER = timedelta(hours=1)
 
 
@@ -158,10 +169,39 @@ def _create_pending(*, order: Order, language: str, user: User | None, pdfa: boo
 
     The order's row is locked first, so two requests at once number their
     versions one after the other instead of colliding on the unique constraint.
+    If the latest version failed (it has no file), the request takes it again: its
+    history keeps the failure, and the versions that exist stay 1, 2, 3… with no gap.
     """
     locked = Order.objects.select_for_update().select_related("authority").get(pk=order.pk)
     _check_language(locked, language)
-    last = OrderDocument.objects.filter(order=locked, language=language).aggregate(last=Max("version"))["last"]
+    latest = OrderDocument.objects.filter(order=locked, language=language).order_by("-version").first()
+    if latest is not None and latest.status == OrderDocument.Status.FAILED:
+        latest.pdfa = pdfa
+        latest.status = OrderDocument.Status.PENDING
+        latest.error = ""
+        latest.order_status = locked.status
+        latest.requested_by = user
+        latest.requested_at = timezone.now()
+        latest.rendered_at = None
+        latest.render_started_at = None
+        latest.render_attempts = 0
+        return save_recorded(
+            latest,
+            actor=user,
+            reason="rendering requested again",
+            update_fields=[
+                "pdfa",
+                "status",
+                "error",
+                "order_status",
+                "requested_by",
+                "requested_at",
+                "rendered_at",
+                "render_started_at",
+                "render_attempts",
+            ],
+        )
+    last = latest.version if latest is not None else None
     document = OrderDocument(
         order=locked,
         language=language,
@@ -201,10 +241,24 @@ def _finish(document_id: int, **fields: object) -> bool:
     return bool(claimed)
 
 
+def _claim(document_id: int, now: datetime) -> bool:
+    """Start rendering a pending document, unless a worker started it less than ``RENDER_STALE_AFTER`` ago.
+
+    One conditional UPDATE: of two workers given the same document, one renders it.
+    """
+    startable = Q(render_started_at__isnull=True) | Q(render_started_at__lt=now - RENDER_STALE_AFTER)
+    return bool(
+        OrderDocument.objects.filter(startable, pk=document_id, status=OrderDocument.Status.PENDING).update(
+            render_started_at=now, render_attempts=F("render_attempts") + 1
+        )
+    )
+
+
 def document_render(*, document_id: int) -> OrderDocument:
     """Render a pending document and mark it ready or failed; any other document is left untouched.
 
-    1. Nothing to do unless the document is pending (a redelivered task, a second worker).
+    1. Nothing to do unless the document is pending and no live worker is rendering it (a
+       redelivered task, a second worker): ``_claim``.
     2. Render outside any transaction (seconds of CPU; no lock held meanwhile).
     3. Store the file under a new name (storage never overwrites), then write the
        outcome with ``UPDATE … WHERE status='pending'``; if another worker won, its
@@ -215,7 +269,7 @@ def document_render(*, document_id: int) -> OrderDocument:
     document = OrderDocument.objects.select_related("order__authority__jurisdiction", "order__investigation").get(
         pk=document_id
     )
-    if document.status != OrderDocument.Status.PENDING:
+    if document.status != OrderDocument.Status.PENDING or not _claim(document_id, timezone.now()):
         return document
     try:
         rendered = render_order_pdf_with_pages(document.order, document.language, pdfa=document.pdfa)
@@ -249,26 +303,41 @@ def document_render_now(*, order: Order, language: str, user: User | None = None
 
 
 def documents_resume(*, now: datetime | None = None) -> dict[str, int]:
-    """Documents whose rendering was lost: pending past ``RESEND_AFTER`` are sent to a worker again;
-    past ``GIVE_UP_AFTER`` they are marked failed with the reason (the user can ask again).
+    """Documents whose rendering was lost, found every minute (the partial index orders_document_pending).
+
+    1. Given up, marked failed with the reason (the user can ask again, under the same
+       version): pending past ``GIVE_UP_AFTER``, or whose renderings stopped
+       ``MAX_RENDER_ATTEMPTS`` times.
+    2. Sent to a worker again, the same document and version: one never started past
+       ``RESEND_AFTER`` (its message was lost), one whose claim is past ``RENDER_STALE_AFTER``
+       (its worker died mid-render).
 
     Safe to run at any time and on several machines: rendering a pending document twice
-    stores one file (``_finish`` is the claim) and a finished one is never touched.
+    stores one file (``_claim`` and ``_finish``) and a finished one is never touched.
     """
     now = now or timezone.now()
     pending = OrderDocument.objects.filter(status=OrderDocument.Status.PENDING)
+    stale_claim = Q(render_started_at__lt=now - RENDER_STALE_AFTER)
     failed = 0
-    for document_id in pending.filter(requested_at__lt=now - GIVE_UP_AFTER).values_list("pk", flat=True):
-        reason = _("Rendering did not finish within %(minutes)d minutes; ask for the PDF again.") % {
-            "minutes": GIVE_UP_AFTER // timedelta(minutes=1)
-        }
+    for document_id, attempts in pending.filter(
+        Q(requested_at__lt=now - GIVE_UP_AFTER) | (stale_claim & Q(render_attempts__gte=MAX_RENDER_ATTEMPTS))
+    ).values_list("pk", "render_attempts"):
+        if attempts >= MAX_RENDER_ATTEMPTS:
+            reason = _("Rendering stopped %(count)d times without finishing; ask for the PDF again.") % {
+                "count": attempts
+            }
+        else:
+            reason = _("Rendering did not finish within %(minutes)d minutes; ask for the PDF again.") % {
+                "minutes": GIVE_UP_AFTER // timedelta(minutes=1)
+            }
         if _finish(document_id, status=OrderDocument.Status.FAILED, error=reason, rendered_at=now):
-            logger.warning("Document %s given up: still pending after %s", document_id, GIVE_UP_AFTER)
+            logger.warning("Document %s given up: %s", document_id, reason)
             failed += 1
+    never_started = Q(render_started_at__isnull=True, requested_at__lt=now - RESEND_AFTER)
     resent = list(
-        pending.filter(requested_at__lt=now - RESEND_AFTER, requested_at__gte=now - GIVE_UP_AFTER).values_list(
-            "pk", flat=True
-        )
+        pending.filter(never_started | stale_claim, requested_at__gte=now - GIVE_UP_AFTER)
+        .exclude(render_attempts__gte=MAX_RENDER_ATTEMPTS)
+        .values_list("pk", flat=True)
     )
     for document_id in resent:
         _enqueue(document_id)

@@ -33,7 +33,7 @@ import icalendar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -252,17 +252,26 @@ def get_orders_for_user(user: User, ids: Iterable[int]) -> list[Order]:
     return orders
 
 
+def exports_visible_to(user: User) -> QuerySet[ExportJob]:
+    """The user's own exports whose every order they still see: one holding an order of a case they were
+    unassigned from since is gone for them, like a missing one (its page, status, download and list row)."""
+    hidden_order = ExportJob.orders.through.objects.filter(exportjob_id=OuterRef("pk")).exclude(
+        order_id__in=orders_visible_to(user).values("pk")
+    )
+    return ExportJob.objects.filter(user_id=user.pk).exclude(Exists(hidden_order))
+
+
 def get_export_for_user(user: User, pk: int) -> ExportJob:
-    """One of ``user``'s own exports; anyone else's answers 404, like a missing one."""
+    """One of ``user``'s own exports that they may still see; anything else answers 404, like a missing one."""
     try:
-        return ExportJob.objects.get(pk=pk, user_id=user.pk)
+        return exports_visible_to(user).get(pk=pk)
     except ExportJob.DoesNotExist:
         raise Http404("No such export.") from None
 
 
 def export_list(user: User, limit: int = 20) -> QuerySet[ExportJob]:
     """The user's recent exports, newest first (one query)."""
-    return ExportJob.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")[:limit]
+    return exports_visible_to(user).order_by("-created_at", "-pk")[:limit]
 
 
 def export_still_visible(job: ExportJob, user: User) -> bool:
@@ -649,7 +658,8 @@ def calendar_ics(deadlines: Iterable[Deadline], *, absolute: AbsoluteUrl, now: d
         event.add("uid", deadline_uid(deadline))
         event.add("dtstamp", stamp)
         event.add("dtstart", deadline.due_on)
-        event.add("dtend", deadline.due_on + timedelta(days=1))
+        if deadline.due_on < date.max:  # an all-day event without DTEND lasts the one day anyway
+            event.add("dtend", deadline.due_on + timedelta(days=1))
         event.add("summary", summary)
         event.add("description", description)
         event.add("url", url)

@@ -15,7 +15,16 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from casework.forms import DateInput, DescribedChoiceField, ServiceForm
-from casework.models import CURRENCY_VALIDATOR, Authority, Investigation, Participation, User
+from casework.models import (
+    CURRENCY_VALIDATOR,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    Authority,
+    Investigation,
+    Participation,
+    User,
+    validate_legal_date,
+)
 from orders.deadlines import MAX_DAYS, MAX_MONTHS
 from orders.models import ComplianceSubmission, CourtProceeding, Order, OrderRevision, OrderStatus, Term
 
@@ -24,7 +33,14 @@ if TYPE_CHECKING:
 
 
 def _date_field(label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = "") -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text)
+    # Bounded at the boundary: a date in year 9999 is refused here, naming the field, not stored.
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput(attrs={"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}),
+        help_text=help_text,
+        validators=[validate_legal_date],
+    )
 
 
 def _text_field(label: StrOrPromise, *, required: bool = True, rows: int = 3, **kwargs: Any) -> forms.CharField:

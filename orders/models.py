@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from casework.models import CURRENCY_VALIDATOR, REFERENCE_VALIDATOR, Authority, Investigation
+from casework.models import CURRENCY_VALIDATOR, REFERENCE_VALIDATOR, Authority, Investigation, validate_legal_date
 
 
 class OrderStatus(models.TextChoices):
@@ -69,9 +69,13 @@ class Order(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=300, help_text=_("For example PIPA s. 52."))
     recitals = models.TextField(_("recitals (English)"), blank=True, max_length=50000)
     recitals_fr = models.TextField(_("recitals (French)"), blank=True, max_length=50000)
-    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True, validators=[validate_legal_date])
     served_on = models.DateField(
-        _("served on"), null=True, blank=True, help_text=_("The day the respondent received the order.")
+        _("served on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the respondent received the order."),
+        validators=[validate_legal_date],
     )
     status = models.CharField(_("status"), max_length=24, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
     signatory_name = models.CharField(_("signed by"), max_length=200, blank=True)
@@ -90,7 +94,6 @@ class Order(models.Model):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         constraints = [
-            models.UniqueConstraint(fields=["authority", "number"], name="orders_order_number_unique_per_authority"),
             models.CheckConstraint(condition=Q(status__in=OrderStatus.values), name="orders_order_status_valid"),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(status="withdrawn") | Q(issued_on__isnull=False),
@@ -103,6 +106,9 @@ class Order(models.Model):
             models.CheckConstraint(condition=~Q(number=""), name="orders_order_number_set"),
         ]
         indexes = [
+            # Order pages and the API find an order by its authority and number; numbers are unique among
+            # what each user may see (casework.namesakes), not across the database.
+            models.Index(fields=["authority", "number"], name="orders_order_number_lookup"),
             # The orders list's order (newest issue first, drafts on top): a page is read from
             # this index and stops after its rows, instead of sorting every visible order.
             # PostgreSQL sorts NULLs first in a DESC index, as the list does (SQLite cannot say so).
@@ -134,7 +140,7 @@ class OrderRevision(models.Model):
 
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="revisions")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    made_on = models.DateField(_("made on"))
+    made_on = models.DateField(_("made on"), validators=[validate_legal_date])
     reason = models.TextField(_("reason"), max_length=5000)
     changes = models.JSONField(_("changes"), default=dict, help_text=_("Each changed field: before and after."))
     made_by = models.ForeignKey(
@@ -236,12 +242,12 @@ class Deadline(models.Model):
         db_index=False,
     )
     rule = models.JSONField(_("rule"), help_text=_('For example {"rule": "calendar_days", "days": 90}.'))
-    due_on = models.DateField(_("due on"), null=True, blank=True)
-    original_due_on = models.DateField(_("first due date"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True, validators=[validate_legal_date])
+    original_due_on = models.DateField(_("first due date"), null=True, blank=True, validators=[validate_legal_date])
     explanation = models.TextField(_("how the date was reached"), blank=True)
     steps = models.JSONField(_("computation"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN)
-    met_on = models.DateField(_("met on"), null=True, blank=True)
+    met_on = models.DateField(_("met on"), null=True, blank=True, validators=[validate_legal_date])
     verified = models.BooleanField(
         _("verified"), default=True, help_text=_("Untick when the deadline could not be checked against the order.")
     )
@@ -338,10 +344,10 @@ class Stay(models.Model):
     """A pause of a deadline's clock, from a court or the authority."""
 
     deadline = models.ForeignKey(Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, related_name="stays")
-    started_on = models.DateField(_("stayed from"))
-    lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
+    started_on = models.DateField(_("stayed from"), validators=[validate_legal_date])
+    lifted_on = models.DateField(_("lifted on"), null=True, blank=True, validators=[validate_legal_date])
     days_left = models.IntegerField(_("calendar days left when the stay began"))
-    due_on_before = models.DateField(_("due date when the stay began"))
+    due_on_before = models.DateField(_("due date when the stay began"), validators=[validate_legal_date])
     reason = models.TextField(_("reason"), max_length=5000)
     provision = models.CharField(
         _("stayed by law under"),
@@ -389,9 +395,9 @@ class Extension(models.Model):
     deadline = models.ForeignKey(
         Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, related_name="extensions"
     )
-    granted_on = models.DateField(_("granted on"))
-    previous_due_on = models.DateField(_("previous due date"))
-    new_due_on = models.DateField(_("new due date"))
+    granted_on = models.DateField(_("granted on"), validators=[validate_legal_date])
+    previous_due_on = models.DateField(_("previous due date"), validators=[validate_legal_date])
+    new_due_on = models.DateField(_("new due date"), validators=[validate_legal_date])
     reason = models.TextField(_("reason"), max_length=5000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -435,13 +441,13 @@ class ComplianceSubmission(models.Model):
     term = models.ForeignKey(
         Term, verbose_name=_("term"), null=True, blank=True, on_delete=models.CASCADE, related_name="submissions"
     )
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("received on"), validators=[validate_legal_date])
     summary = models.TextField(_("what the respondent sent"), max_length=20000)
     assessment = models.CharField(
         _("assessment"), max_length=16, choices=Assessment.choices, default=Assessment.PENDING
     )
     assessment_note = models.TextField(_("assessment note"), blank=True, max_length=20000)
-    assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
+    assessed_on = models.DateField(_("assessed on"), null=True, blank=True, validators=[validate_legal_date])
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assessed by"),
@@ -491,10 +497,12 @@ class CourtProceeding(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.JUDICIAL_REVIEW)
     court = models.CharField(_("court"), max_length=200)
     file_number = models.CharField(_("court file number"), max_length=100, blank=True)
-    filed_on = models.DateField(_("filed on"), null=True, blank=True)
-    stay_granted_from = models.DateField(_("stay granted from"), null=True, blank=True)
-    stay_granted_to = models.DateField(_("stay granted until"), null=True, blank=True)
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True, validators=[validate_legal_date])
+    stay_granted_from = models.DateField(
+        _("stay granted from"), null=True, blank=True, validators=[validate_legal_date]
+    )
+    stay_granted_to = models.DateField(_("stay granted until"), null=True, blank=True, validators=[validate_legal_date])
+    decided_on = models.DateField(_("decided on"), null=True, blank=True, validators=[validate_legal_date])
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
     citation = models.CharField(_("citation"), max_length=200, blank=True, help_text=_("For example 2024 BCSC 2311."))
     source = models.URLField(_("source"), max_length=500, blank=True)
@@ -530,7 +538,7 @@ class Alert(models.Model):
     """A rung of the alert ladder reached by a deadline; raised once per (deadline, due date, level)."""
 
     deadline = models.ForeignKey(Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, related_name="alerts")
-    due_on = models.DateField(_("due date alerted"))
+    due_on = models.DateField(_("due date alerted"), validators=[validate_legal_date])
     level = models.CharField(_("level"), max_length=8, help_text=_("T-30, T-14, T-7, T-1, T0, T+1, T+8…"))
     raised_at = models.DateTimeField(_("raised at"))
     # Which sweep inserted the row: after an INSERT … ON CONFLICT DO NOTHING, the
@@ -551,15 +559,31 @@ class Alert(models.Model):
         return f"{self.level} {self.deadline}"
 
 
+class NotificationEmail(models.TextChoices):
+    """Where a notification's e-mail stands (``docs/deadlines-and-alerts.md``, "Delivery").
+
+    pending → sending → sent, or back to pending with a backoff, or failed once the retries
+    have waited ``ORDERS_EMAIL_RETRY_HOURS``; digest → sending → sent (the same way back).
+    ``sending`` is a worker's claim, held only while it talks to the relay: one left behind by
+    a worker that died is owed again after ``ORDERS_EMAIL_SENDING_TIMEOUT_SECONDS``.
+    """
+
+    PENDING = "pending", _("to send")
+    DIGEST = "digest", _("waiting for the daily digest")
+    SENDING = "sending", _("being sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    SKIPPED = "skipped", _("not sent (no e-mail wanted or no address)")
+
+
+# E-mails still owed: delivery, the digests and /healthz find them through orders_notification_owed.
+OWED_EMAIL_STATUSES = (NotificationEmail.PENDING, NotificationEmail.DIGEST, NotificationEmail.SENDING)
+
+
 class Notification(models.Model):
     """An alert for one person: read in the app, and delivered by e-mail as they chose."""
 
-    class Email(models.TextChoices):
-        PENDING = "pending", _("to send")
-        DIGEST = "digest", _("waiting for the daily digest")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-        SKIPPED = "skipped", _("not sent (no e-mail wanted or no address)")
+    Email = NotificationEmail
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
@@ -567,11 +591,23 @@ class Notification(models.Model):
     alert = models.ForeignKey(Alert, verbose_name=_("alert"), on_delete=models.CASCADE, related_name="notifications")
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    email_status = models.CharField(_("e-mail"), max_length=8, choices=Email.choices, default=Email.PENDING)
+    email_status = models.CharField(
+        _("e-mail"), max_length=8, choices=NotificationEmail.choices, default=NotificationEmail.PENDING
+    )
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     email_error = models.CharField(_("last e-mail error"), max_length=500, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     email_next_attempt_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True)
+    # The claim of the worker sending the e-mail (status "sending"): its token, so that only
+    # that worker records the outcome, and when it claimed it, so that a claim left by a
+    # worker that died can be told from one in progress.
+    email_claim = models.UUIDField(_("e-mail claim"), null=True, blank=True, editable=False)
+    email_claimed_at = models.DateTimeField(_("e-mail claimed at"), null=True, blank=True, editable=False)
+    # The claim is a daily digest's: an unfinished one goes back to waiting for the digest.
+    email_claimed_for_digest = models.BooleanField(_("claimed for the digest"), default=False, editable=False)
+    # A failed attempt from this time on is the last (empty: ORDERS_EMAIL_RETRY_HOURS after
+    # created_at); an administrator's "send again" gives a failed e-mail a new window.
+    email_retry_until = models.DateTimeField(_("e-mail retried until"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "pk"]
@@ -580,18 +616,30 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "alert"], name="orders_notification_once_per_user"),
             models.CheckConstraint(
-                condition=Q(email_status__in=["pending", "digest", "sent", "failed", "skipped"]),
+                condition=Q(email_status__in=NotificationEmail.values),
                 name="orders_notification_email_status_valid",
+            ),
+            # A row being sent always says by whom and since when (the reconciliation reads both).
+            models.CheckConstraint(
+                condition=~Q(email_status=NotificationEmail.SENDING)
+                | (Q(email_claim__isnull=False) & Q(email_claimed_at__isnull=False)),
+                name="orders_notification_sending_is_claimed",
             ),
         ]
         indexes = [
             # The bell: a user's unread notifications.
             models.Index(fields=["user"], name="orders_notification_unread", condition=Q(read_at__isnull=True)),
-            # The delivery sweep: e-mails still owed.
+            # Delivery, the digests, the reconciliation of stale claims and /healthz: e-mails still owed.
             models.Index(
                 fields=["created_at"],
                 name="orders_notification_owed",
-                condition=Q(email_status__in=["pending", "digest"]),
+                condition=Q(email_status__in=OWED_EMAIL_STATUSES),
+            ),
+            # /healthz and the operations page count the e-mails that failed for good.
+            models.Index(
+                fields=["created_at"],
+                name="orders_notification_failed",
+                condition=Q(email_status=NotificationEmail.FAILED),
             ),
         ]
 
@@ -637,6 +685,11 @@ class OrderDocument(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"))
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    # A worker's claim on a pending document: when the latest rendering started, and how many
+    # started. A start older than the task's time limit is a worker that died mid-render; the
+    # resume task sends the document (the same version) to a worker again (orders.documents).
+    render_started_at = models.DateTimeField(_("rendering started at"), null=True, blank=True, editable=False)
+    render_attempts = models.PositiveSmallIntegerField(_("renderings started"), default=0, editable=False)
 
     history = HistoricalRecords()
 
@@ -658,6 +711,14 @@ class OrderDocument(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="failed") | ~Q(error=""), name="orders_document_failed_has_reason"
+            ),
+        ]
+        indexes = [
+            # The resume task (every minute) and /healthz: documents still pending.
+            models.Index(
+                fields=["requested_at"],
+                name="orders_document_pending",
+                condition=Q(status="pending"),
             ),
         ]
 

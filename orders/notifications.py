@@ -16,15 +16,19 @@ from django.utils.translation import gettext as _
 
 from casework.models import User
 from orders.models import Notification
+from orders.permissions import notifications_visible_to
 
 
 @transaction.atomic
 def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     """Mark ``user``'s unread notifications read (those with ``ids``, or all with None); return how many.
 
-    One conditional UPDATE: a notification already read keeps its first read time.
+    One conditional UPDATE: a notification already read keeps its first read time. Only the
+    notifications the user may still see are touched (and counted in the answer).
     """
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    unread = Notification.objects.filter(
+        pk__in=notifications_visible_to(user).filter(read_at__isnull=True).values("pk")
+    )
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
     return unread.update(read_at=timezone.now())

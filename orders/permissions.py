@@ -16,13 +16,24 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from casework.models import Investigation, Participation, User
-from casework.permissions import investigations_visible_to
-from orders.models import Order
+from casework.permissions import investigations_visible_to, pick_namesake
+from orders.models import Notification, Order
 
 
 def orders_visible_to(user: User) -> QuerySet[Order]:
     """The orders ``user`` may see: those of the investigations they may see (one subquery, no joins)."""
     return Order.objects.filter(investigation__in=investigations_visible_to(user))
+
+
+def notifications_visible_to(user: User) -> QuerySet[Notification]:
+    """The user's notifications about orders they may (still) see: the list, the bell's number, the e-mails.
+
+    A notification raised while the user could see the case stays in the database, but is
+    neither shown nor counted once they are unassigned from it (or their authority leaves it).
+    """
+    return Notification.objects.filter(
+        user_id=user.pk, alert__deadline__order__investigation__in=investigations_visible_to(user)
+    )
 
 
 def can_change_order(user: User, order: Order) -> bool:
@@ -34,14 +45,13 @@ def can_change_order(user: User, order: Order) -> bool:
 
 def get_order_for_user(user: User, authority_code: str, number: str, *, write: bool = False) -> Order:
     """The order, or 404 if the user may not see it; with ``write``, 403 if they see it but may not change it."""
-    try:
-        order = (
-            orders_visible_to(user)
-            .select_related("authority__jurisdiction", "investigation")
-            .get(authority__code=authority_code, number=number)
-        )
-    except Order.DoesNotExist:
-        raise Http404("No such order.") from None
+    order = pick_namesake(
+        orders_visible_to(user)
+        .select_related("authority__jurisdiction", "investigation")
+        .filter(authority__code=authority_code, number=number)
+    )
+    if order is None:
+        raise Http404("No such order.")
     if write and not can_change_order(user, order):
         raise PermissionDenied(
             _("Only the legal staff of %(authority)s may change its orders.") % {"authority": order.authority.code}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import get_m2m_reverse_field_name
 
+from casework.dates import shift
 from casework.models import Investigation, User
 from casework.selectors import (
     HISTORY_LIMIT,
@@ -57,7 +58,7 @@ from orders.models import (
     Stay,
     Term,
 )
-from orders.permissions import can_change_order, orders_visible_to
+from orders.permissions import can_change_order, notifications_visible_to, orders_visible_to
 
 if TYPE_CHECKING:
     from orders.filters import OrderFilter
@@ -280,7 +281,7 @@ def _rungs_to_come(deadline: Deadline, today: date, order: Order) -> list[Rung]:
         return []
     rungs = ladder()
     # Late rungs repeat while the deadline stays open: show the next one only.
-    until = max(today, deadline.due_on) + timedelta(days=int(rungs["late_every"]))
+    until = shift(max(today, deadline.due_on), int(rungs["late_every"]))
     return [Rung(level, day) for level, day in rung_dates(deadline.due_on, until, rungs) if day > today]
 
 
@@ -615,8 +616,7 @@ def notification_list(user: User) -> QuerySet[Notification]:
     One query for a page, with the alert, its deadline, term, order and authority.
     """
     return (
-        Notification.objects.filter(user=user)
-        .filter(alert__deadline__term__order__in=orders_visible_to(user))
+        notifications_visible_to(user)
         .select_related("alert__deadline__term__order__authority")
         .order_by("-created_at", "-pk")
     )
@@ -628,5 +628,5 @@ def notification_page(user: User, number: Any) -> Page[Notification]:
 
 
 def unread_count(user: User) -> int:
-    """The bell's number: one COUNT on the partial index orders_notification_unread."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """The bell's number: the unread notifications about cases the user may (still) see; one COUNT."""
+    return notifications_visible_to(user).filter(read_at__isnull=True).count()

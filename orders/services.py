@@ -44,6 +44,7 @@ from orders.models import (
     Stay,
     Term,
 )
+from orders.permissions import orders_visible_to
 
 # --- Orders ---------------------------------------------------------------------------------
 
@@ -78,18 +79,29 @@ def order_draft(
 ) -> Order:
     """Start a draft order of ``authority`` in ``investigation``.
 
-    The authority must have order-making power and take part in the investigation.
+    The authority must have order-making power and take part in the investigation. The
+    number must be new among the authority's orders the actor may see (all of them for the
+    system): one in a case they may not see does not count (``casework.namesakes``).
     """
     check_may_issue_orders(authority)
     if not investigation.participations.filter(authority=authority).exists():
         raise ValidationError(
             {"authority": _("%(authority)s does not take part in this investigation.") % {"authority": authority.code}}
         )
+    number = number.strip()
+    seen = Order.objects.all() if actor is None else orders_visible_to(actor)
+    if seen.filter(authority=authority, number=number).exists():
+        raise ValidationError(
+            {
+                "number": _("%(authority)s has an order %(number)s that you may see already.")
+                % {"authority": authority.code, "number": number}
+            }
+        )
     order = save_recorded(
         Order(
             investigation=investigation,
             authority=authority,
-            number=number.strip(),
+            number=number,
             legal_basis=legal_basis.strip(),
             title=title,
             recitals=recitals,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch
@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from casework.dates import shift
 from casework.models import Event, Investigation, Participation, User
 from orders.models import Order, OrderStatus, Stay, Term
 from orders.permissions import orders_visible_to
@@ -358,6 +359,8 @@ def _ticks(first: date, last: date, x_of: Any) -> list[Tick]:
         month += 1
         if month > 12:
             year, month = year + 1, 1
+        if year > date.max.year:
+            break
         day = date(year, month, 1)
         if day > last:
             break
@@ -390,7 +393,7 @@ def _layout(items: list[TimelineItem], today: date) -> TimelineView:
     last = max(today, *(max(item.day, item.end or item.day) for item in items))
     # A margin on both sides so that the first and last marks are not cut.
     pad = max(7, (last - first).days // 40)
-    first, last = first - timedelta(days=pad), last + timedelta(days=pad)
+    first, last = shift(first, -pad), shift(last, pad)
     view.first, view.last = first, last
     span = max(1, (last - first).days)
     inner = WIDTH - LEFT - RIGHT

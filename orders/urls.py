@@ -7,7 +7,7 @@ An order's URL key is its authority's code and its number (unique per authority)
 
 from django.urls import include, path
 
-from orders import dashboard_views, document_views, export_views, views
+from orders import dashboard_views, document_views, export_views, operations_views, views
 from orders.api import token_views
 
 app_name = "orders"
@@ -59,4 +59,7 @@ urlpatterns = [
     # No sign-in: calendar programs cannot; the secret in the address is the credential.
     path("calendar/<str:token>.ics", export_views.calendar_feed, name="calendar_feed"),
     path("dashboard/", dashboard_views.dashboard_view, name="dashboard"),
+    # What the background work owes (administrators): e-mails, PDFs, bundles, workers.
+    path("operations/", operations_views.operations, name="operations"),
+    path("operations/retry-emails/", operations_views.operations_retry_emails, name="operations_retry_emails"),
 ]

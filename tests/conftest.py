@@ -20,11 +20,29 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from casework.models import Authority, Investigation, Jurisdiction, Organization, Statute, User
 from casework.services import investigation_open
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Property and schema fuzz tests (hypothesis, schemathesis) draw the same examples on every run, so that
+# a green run stays green on a fresh clone: a test whose outcome depends on chance would block unrelated
+# changes. ``make fuzz`` runs them with fresh randomness and many more examples (HYPOTHESIS_PROFILE=random).
+hypothesis_settings.register_profile("deterministic", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("random", derandomize=False, database=None, max_examples=500, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests whose examples hypothesis draws (schemathesis's included) ``fuzz``: ``make fuzz`` runs them."""
+    from hypothesis import is_hypothesis_test
+
+    for item in items:
+        function = getattr(item, "function", None)
+        if function is not None and (is_hypothesis_test(function) or "schema" in item.nodeid):
+            item.add_marker(pytest.mark.fuzz)
 
 
 def skip_or_fail(reason: str) -> None:

@@ -23,7 +23,18 @@ from config.celery import app as celery_app
 BASE_DIR = Path(__file__).resolve().parent.parent
 SETUP = "import django; from django.conf import settings; django.setup()"
 # Every variable the settings read, removed so that the machine's own cannot leak in.
-OUR_VARIABLES = ("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_URL", "DEFAULT_FROM_EMAIL", "MEDIA_ROOT", "STATIC_ROOT")
+OUR_VARIABLES = (
+    "DJANGO_",
+    "DATABASE_",
+    "CELERY_",
+    "EMAIL_URL",
+    "DEFAULT_FROM_EMAIL",
+    "MEDIA_ROOT",
+    "STATIC_ROOT",
+    "AXES_",
+    "TWO_FACTOR_",
+    "API_THROTTLE_",
+)
 
 
 def start_django(code: str = SETUP, **environ: str) -> subprocess.CompletedProcess[str]:
@@ -133,3 +144,84 @@ def _period_seconds(schedule: object) -> float | None:
     if isinstance(schedule, celery_schedule) and not isinstance(schedule, crontab):
         return float(schedule.seconds)
     return None
+
+
+# --- Sign-in hardening (docs/security.md, "Signing in") ----------------------------------------------------
+
+PRODUCTION_KEY = "a-long-random-production-key"
+
+
+def _settings_of(names: str, **environ: str) -> list[str]:
+    code = SETUP + f"; print(*[repr(getattr(settings, name)) for name in {names.split()!r}], sep='|')"
+    result = start_django(code, **environ)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().split("|")
+
+
+def test_https_and_hsts_come_from_the_environment() -> None:
+    names = "SECURE_SSL_REDIRECT SECURE_HSTS_SECONDS SECURE_HSTS_INCLUDE_SUBDOMAINS SECURE_HSTS_PRELOAD"
+    assert _settings_of(names, DJANGO_DEBUG="true") == ["False", "0", "False", "False"]
+    # Production redirects to HTTPS unless told otherwise; HSTS stays off until chosen.
+    assert _settings_of(names, DJANGO_SECRET_KEY=PRODUCTION_KEY) == ["True", "0", "False", "False"]
+    assert _settings_of(
+        names,
+        DJANGO_SECRET_KEY=PRODUCTION_KEY,
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECURE_HSTS_SECONDS="31536000",
+        DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS="true",
+        DJANGO_SECURE_HSTS_PRELOAD="true",
+    ) == ["False", "31536000", "True", "True"]
+
+
+def test_sessions_lockout_and_api_rates_come_from_the_environment() -> None:
+    names = "SESSION_IDLE_SECONDS SESSION_COOKIE_AGE AXES_FAILURE_LIMIT AXES_COOLOFF_TIME REST_FRAMEWORK"
+    defaults = _settings_of(names, DJANGO_DEBUG="true")
+    assert defaults[:4] == ["1800", "43200", "5", "datetime.timedelta(seconds=900)"]
+    assert "'user': '120/minute', 'token_failure': '10/hour'" in defaults[4]
+    chosen = _settings_of(
+        names,
+        DJANGO_DEBUG="true",
+        DJANGO_SESSION_IDLE_SECONDS="600",
+        DJANGO_SESSION_MAX_AGE_SECONDS="28800",
+        AXES_FAILURE_LIMIT="10",
+        AXES_COOLOFF_MINUTES="60",
+        API_THROTTLE_USER_RATE="1000/hour",
+        API_THROTTLE_TOKEN_FAILURE_RATE="5/day",
+    )
+    assert chosen[:4] == ["600", "28800", "10", "datetime.timedelta(seconds=3600)"]
+    assert "'user': '1000/hour', 'token_failure': '5/day'" in chosen[4]
+
+
+def test_two_factor_is_required_of_legal_staff_and_administrators_except_in_debug() -> None:
+    assert _settings_of("TWO_FACTOR_REQUIRED_ROLES", DJANGO_SECRET_KEY=PRODUCTION_KEY) == ["['legal', 'administrator']"]
+    assert _settings_of("TWO_FACTOR_REQUIRED_ROLES", DJANGO_DEBUG="true") == ["[]"]
+    chosen = _settings_of(
+        "TWO_FACTOR_REQUIRED_ROLES", DJANGO_DEBUG="true", TWO_FACTOR_REQUIRED_ROLES=" Legal, manager "
+    )
+    assert chosen == ["['legal', 'manager']"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DJANGO_SECURE_SSL_REDIRECT", "sometimes", "DJANGO_SECURE_SSL_REDIRECT must be true or false"),
+        ("DJANGO_SECURE_HSTS_SECONDS", "a year", "DJANGO_SECURE_HSTS_SECONDS must be a whole number, not 'a year'"),
+        (
+            "DJANGO_SECURE_HSTS_PRELOAD",
+            "true",
+            "DJANGO_SECURE_HSTS_PRELOAD needs DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        ),
+        ("DJANGO_SESSION_IDLE_SECONDS", "-5", "DJANGO_SESSION_IDLE_SECONDS must be at least 0, not -5"),
+        ("DJANGO_SESSION_MAX_AGE_SECONDS", "0", "DJANGO_SESSION_MAX_AGE_SECONDS must be at least 60"),
+        ("AXES_FAILURE_LIMIT", "0", "AXES_FAILURE_LIMIT must be at least 1, not 0"),
+        ("AXES_COOLOFF_MINUTES", "15m", "AXES_COOLOFF_MINUTES must be a whole number"),
+        ("TWO_FACTOR_REQUIRED_ROLES", "legal,judge", "TWO_FACTOR_REQUIRED_ROLES: unknown role(s) judge"),
+        ("API_THROTTLE_USER_RATE", "lots", "API_THROTTLE_USER_RATE must look like 120/minute"),
+        ("DJANGO_PROXY_COUNT", "two", "DJANGO_PROXY_COUNT must be a whole number"),
+    ],
+)
+def test_it_refuses_a_bad_sign_in_setting(variable: str, value: str, message: str) -> None:
+    result = start_django(DJANGO_DEBUG="true", **{variable: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.db.models import F, Prefetch, QuerySet
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, views, viewsets
@@ -21,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from casework.models import Investigation, Participation, User
-from casework.permissions import investigations_visible_to
+from casework.permissions import investigations_visible_to, pick_namesake
 from orders.api import filters, serializers
 from orders.api.pagination import ApiPagination
 from orders.models import Deadline, Extension, Order, OrderDocument, Stay, Term
@@ -99,6 +100,13 @@ class InvestigationViewSet(_ApiView, viewsets.ReadOnlyModelViewSet[Investigation
             ),
         )
 
+    def get_object(self) -> Investigation:
+        # References are unique among what a user may see (casework.namesakes); ?case= picks among namesakes.
+        investigation = pick_namesake(self.get_queryset().filter(reference=self.kwargs["reference"]))
+        if investigation is None:
+            raise Http404("No such investigation.")
+        return investigation
+
 
 def _orders(user: User) -> QuerySet[Order]:
     # Queries for a page: the count, the page (with authority and investigation), the terms with their deadlines.
@@ -152,7 +160,11 @@ class OrderDetailView(_ApiView, generics.RetrieveAPIView[Order]):
 
     def get_object(self) -> Order:
         queryset = self.get_queryset().filter(authority__code=self.kwargs["authority"], number=self.kwargs["number"])
-        return cast(Order, generics.get_object_or_404(queryset))
+        # Numbers are unique among what a user may see (casework.namesakes); ?case= picks among namesakes.
+        order = pick_namesake(queryset)
+        if order is None:
+            raise Http404("No such order.")
+        return order
 
 
 @extend_schema_view(

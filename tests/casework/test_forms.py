@@ -53,7 +53,7 @@ def test_it_labels_every_field(ref: Ref, alice: User, joint_investigation: Inves
         RecommendationAddForm(investigation=joint_investigation),
         RecommendationRespondForm(recommendation=recommendation),
         LinkAddForm(user=alice, investigation=joint_investigation),
-        AssigneesForm(investigation=joint_investigation),
+        AssigneesForm(investigation=joint_investigation, user=alice),
         InvestigationFilter().form,
     ]
     for form in forms:
@@ -171,11 +171,15 @@ def test_it_finds_a_related_investigation_by_reference_among_visible_ones(
 
 
 def test_it_offers_only_staff_of_participating_authorities(
-    ref: Ref, alice: User, bob: User, carol: User, dave: User, joint_investigation: Investigation
+    ref: Ref, alice: User, bob: User, carol: User, dave: User, root: User, joint_investigation: Investigation
 ) -> None:
-    form = AssigneesForm(investigation=joint_investigation)
+    form = AssigneesForm(investigation=joint_investigation, user=root)
     assert set(form.fields["assignees"].queryset) == {alice, bob, carol}  # type: ignore[attr-defined]
     assert form.initial["assignees"] == [alice]
+    # Each authority assigns its own people: carol (OIPC-BC) is offered BC staff, and sees alice as assigned by OPC.
+    form = AssigneesForm(investigation=joint_investigation, user=carol)
+    assert set(form.fields["assignees"].queryset) == {bob, carol}  # type: ignore[attr-defined]
+    assert form.initial["assignees"] == [] and form.others == [alice]
 
 
 def test_it_starts_the_edit_form_from_the_investigation(ref: Ref, joint_investigation: Investigation) -> None:

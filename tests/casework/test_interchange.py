@@ -435,7 +435,7 @@ BAD_DOCUMENTS: list[tuple[str, Mutation, str]] = [
     ),
     (
         "future-opening",
-        _set("opened_on", "2999-01-01"),
+        _set("opened_on", "2100-01-01"),
         "investigation.opened_on: The opening date cannot be in the future.",
     ),
     (

@@ -469,6 +469,10 @@ def _with_another_opc_investigation(inv: Investigation, ref: Ref) -> None:
     _open(ref, "OPC-OTHER", lead=ref.opc)
 
 
+def _with_an_opc_colleague(inv: Investigation, ref: Ref) -> None:
+    User.objects.create_user(username="oscar", authority=ref.opc, is_investigator=True)
+
+
 WRITE_CASES = [
     WriteCase(
         "investigation_edit",
@@ -528,10 +532,12 @@ WRITE_CASES = [
     ),
     WriteCase(
         "assignees_edit",
+        # Each authority assigns its own people: alice (OPC) assigns her OPC colleague.
         lambda inv, ref: {
-            "assignees": list(User.objects.filter(username__in=["alice", "bob"]).values_list("pk", flat=True))
+            "assignees": list(User.objects.filter(username__in=["alice", "oscar"]).values_list("pk", flat=True))
         },
-        lambda inv: inv.assignees.get(username="bob"),
+        lambda inv: inv.assignees.get(username="oscar"),
+        setup=_with_an_opc_colleague,
     ),
 ]
 
@@ -558,7 +564,10 @@ def test_it_forbids_write_pages_to_unassigned_staff(
 ) -> None:
     case.setup(joint_investigation, ref)
     url = reverse(f"casework:{case.name}", args=case.args(joint_investigation))
-    for username in ("bob", "carol"):  # an unassigned investigator; legal staff
+    # An unassigned investigator; legal staff, who may assign their own authority's people but not edit
+    # (tests/casework/test_assignments.py).
+    forbidden = ("bob",) if case.name == "assignees_edit" else ("bob", "carol")
+    for username in forbidden:
         client.force_login(everyone[username])
         assert client.get(url).status_code == 403
         assert client.post(url, case.payload(joint_investigation, ref)).status_code == 403

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from casework.models import Investigation, User
 from orders.models import Order
@@ -24,3 +25,21 @@ def bc_order(ref: Ref, joint_investigation: Investigation, carol: User) -> Order
     )
     term_add(actor=carol, order=order, text="Delete the images.", deadline_rule={"rule": "business_days", "days": 60})
     return order_issue(actor=carol, order=order, issued_on=date(2021, 12, 14))
+
+
+@pytest.fixture
+def order_due_in_a_week(ref: Ref, joint_investigation: Investigation, carol: User) -> Order:
+    """An order whose deadline is a week away today, so that today's sweep raises its T-7 alert now."""
+    from orders.deadlines import local_today
+
+    today = local_today(timezone.now(), ref.bc.time_zone)
+    order = order_draft(
+        actor=carol, investigation=joint_investigation, authority=ref.oipc_bc, number="F-1", legal_basis="PIPA s. 52"
+    )
+    term_add(
+        actor=carol,
+        order=order,
+        text="Delete the images.",
+        deadline_rule={"rule": "fixed", "date": (today + timedelta(days=7)).isoformat()},
+    )
+    return order_issue(actor=carol, order=order, issued_on=today - timedelta(days=30))

@@ -139,8 +139,8 @@ def test_a_failed_delivery_is_recorded_and_retried_with_backoff(bc_order: Order,
     def broken(*args: object, **kwargs: object) -> None:
         raise ConnectionRefusedError("SMTP server down")
 
-    monkeypatch.setattr("orders.alerts.send_mail", broken)
-    assert deliver_notifications(now=at("2022-01-18T17:01:00")) == {"sent": 0, "failed": 0, "retry": 1}
+    monkeypatch.setattr("orders.alerts.send_message", broken)
+    assert deliver_notifications(now=at("2022-01-18T17:01:00")) == {"sent": 0, "failed": 0, "retry": 1, "skipped": 0}
     notification = Notification.objects.get()
     assert notification.email_error == "ConnectionRefusedError: SMTP server down"
     assert notification.email_next_attempt_at == at("2022-01-18T17:02:00")

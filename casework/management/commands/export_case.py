@@ -20,11 +20,30 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("reference", help="The investigation's reference, for example PIPEDA-039525.")
+        parser.add_argument(
+            "--id",
+            type=int,
+            dest="pk",
+            help="which one, when several investigations share the reference (each user sees at most one of them)",
+        )
 
-    def handle(self, *args: Any, reference: str, **options: Any) -> None:
-        investigation = Investigation.objects.filter(reference=reference).first()
-        if investigation is None:
+    def handle(self, *args: Any, reference: str, pk: int | None = None, **options: Any) -> None:
+        found = Investigation.objects.filter(reference=reference).order_by("pk")
+        if pk is not None:
+            found = found.filter(pk=pk)
+        investigations = list(found[:10])
+        if not investigations:
             raise CommandError(_("no investigation with the reference %(reference)s") % {"reference": reference})
+        if len(investigations) > 1:
+            raise CommandError(
+                _("%(n)d investigations have the reference %(reference)s (ids %(ids)s): choose one with --id")
+                % {
+                    "n": len(investigations),
+                    "reference": reference,
+                    "ids": ", ".join(str(i.pk) for i in investigations),
+                }
+            )
+        investigation = investigations[0]
         text = case_dumps(case_export(investigation))
         # UTF-8 whatever the terminal's locale says: the output is a file format, not a message.
         buffer = getattr(self.stdout, "buffer", None)

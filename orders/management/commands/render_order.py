@@ -29,12 +29,21 @@ class Command(BaseCommand):
         parser.add_argument("--pdfa", action="store_true", help="PDF/A-3a, for archiving")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            order = Order.objects.select_related("authority__jurisdiction", "investigation").get(
-                authority__code=options["authority"], number=options["number"]
+        # Numbers are unique among what each user may see (casework.namesakes): an operator may find two.
+        orders = list(
+            Order.objects.select_related("authority__jurisdiction", "investigation")
+            .filter(authority__code=options["authority"], number=options["number"])
+            .order_by("pk")[:10]
+        )
+        if not orders:
+            raise CommandError(f"No order {options['number']} of authority {options['authority']}.")
+        if len(orders) > 1:
+            raise CommandError(
+                f"{len(orders)} orders {options['number']} of {options['authority']} exist, in "
+                + ", ".join(o.investigation.reference for o in orders)
+                + ": ask an administrator to renumber one."
             )
-        except Order.DoesNotExist:
-            raise CommandError(f"No order {options['number']} of authority {options['authority']}.") from None
+        order = orders[0]
         try:
             document = document_render_now(order=order, language=options["lang"], pdfa=options["pdfa"])
         except ValidationError as error:
