@@ -36,6 +36,7 @@ from casework.forms import (
     RespondentsMixin,
     ServiceForm,
 )
+from casework.history import HistoryView
 from casework.interchange import case_dumps, case_export
 from casework.models import Investigation, Organization, User
 from casework.permissions import (
@@ -135,7 +136,7 @@ def investigation_history(request: HttpRequest, reference: str) -> HttpResponse:
     investigation = get_investigation_for_user(user, reference)
     context = {
         "investigation": investigation,
-        "page": selectors.HistoryView(selectors.investigation_history(user, investigation)),
+        "page": HistoryView(selectors.investigation_history(user, investigation)),
     }
     if request.GET.get("partial") == "1":
         # Without the request: the section needs none of what the page's header does.

@@ -35,7 +35,15 @@ from casework.dates import shift
 from casework.models import User
 from casework.permissions import users_who_may_see
 from orders.deadlines import local_today
-from orders.models import ACTIVE_DEADLINE_STATUSES, Alert, Deadline, Notification, Order, Term
+from orders.models import (
+    ACTIVE_DEADLINE_STATUSES,
+    ORDER_STATUSES_NOT_ALERTING,
+    Alert,
+    Deadline,
+    Notification,
+    Order,
+    Term,
+)
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +124,7 @@ def _candidates(now: datetime) -> Iterable[tuple[int, date | None, str, str, str
     horizon = now.date() + timedelta(days=max(ladder()["before"], default=0) + 1)
     return (
         Deadline.objects.filter(status__in=ACTIVE_DEADLINE_STATUSES, due_on__isnull=False, due_on__lte=horizon)
-        .exclude(term__order__status__in=["draft", "withdrawn", "quashed", "complied", "stayed"])
+        .exclude(term__order__status__in=ORDER_STATUSES_NOT_ALERTING)
         .values_list(
             "pk",
             "due_on",

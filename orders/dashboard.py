@@ -35,19 +35,22 @@ from django.db.models import Count, F, Q, QuerySet
 
 from casework.models import Authority, User
 from casework.permissions import investigations_visible_to
-from orders.models import Deadline, DeadlineStatus, Order, OrderStatus
+from orders.models import (
+    ACTIVE_DEADLINE_STATUSES,
+    ORDER_STATUSES_NOT_RUNNING,
+    OWED_DEADLINE_STATUSES,
+    Deadline,
+    DeadlineStatus,
+    Order,
+    OrderStatus,
+)
 from orders.permissions import orders_visible_to
-from orders.selectors import ORDER_STATUSES_NOT_RUNNING
 
 # Who may open the dashboard: managers (it is theirs), legal staff (they track the
 # deadlines and court challenges of their authority's orders), administrators and
 # superusers. Investigators work from their investigations and "my deadlines".
 DASHBOARD_ROLES = ("is_manager", "is_legal", "is_administrator")
 
-# Deadlines whose clock runs: not yet met, missed, waived or paused.
-PENDING_STATUSES = ("open", "extended")
-# Deadlines still owed once their date has passed: running ones, and those closed as missed.
-OVERDUE_STATUSES = ("open", "extended", "missed")
 # The paths from a deadline to its order (see the module's docstring).
 VIA_ORDER = "order__"
 VIA_TERM = "term__order__"
@@ -91,7 +94,7 @@ def running_order_q(prefix: str = VIA_TERM) -> Q:
 
 def pending_q(prefix: str = VIA_TERM) -> Q:
     """A deadline whose clock runs on a running order."""
-    return Q(status__in=PENDING_STATUSES, due_on__isnull=False) & running_order_q(prefix)
+    return Q(status__in=ACTIVE_DEADLINE_STATUSES, due_on__isnull=False) & running_order_q(prefix)
 
 
 def due_between_q(first: date, last: date, prefix: str = VIA_TERM) -> Q:
@@ -101,7 +104,7 @@ def due_between_q(first: date, last: date, prefix: str = VIA_TERM) -> Q:
 
 def overdue_q(today: date, prefix: str = VIA_TERM) -> Q:
     """Due before ``today`` and still owed (open, extended or closed as missed) on a running order."""
-    return Q(status__in=OVERDUE_STATUSES, due_on__lt=today, due_on__isnull=False) & running_order_q(prefix)
+    return Q(status__in=OWED_DEADLINE_STATUSES, due_on__lt=today, due_on__isnull=False) & running_order_q(prefix)
 
 
 def stayed_q(prefix: str = VIA_TERM) -> Q:

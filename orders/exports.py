@@ -46,6 +46,7 @@ from orders.documents import document_languages, document_render_now
 from orders.filters import OrderFilter
 from orders.models import (
     ACTIVE_DEADLINE_STATUSES,
+    ORDER_STATUSES_NOT_RUNNING,
     CalendarFeed,
     Deadline,
     ExportJob,
@@ -54,7 +55,7 @@ from orders.models import (
     OrderStatus,
 )
 from orders.permissions import orders_visible_to
-from orders.selectors import ORDER_STATUSES_NOT_RUNNING, LocalToday, deadlines_mine, due_state, order_list
+from orders.selectors import LocalToday, deadlines_mine, due_state, order_list
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Authority
-from orders.models import Order, OrderStatus
-from orders.selectors import ORDER_STATUSES_NOT_RUNNING
+from orders.models import ORDER_STATUSES_NOT_RUNNING, Order, OrderStatus
 
 
 def _authority_label(authority: Authority) -> str:

@@ -34,6 +34,16 @@ class OrderStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
+# Orders whose deadlines do not run: not issued yet, or ended (lists, the dashboard, exports).
+ORDER_STATUSES_NOT_RUNNING = (
+    OrderStatus.DRAFT.value,
+    OrderStatus.WITHDRAWN.value,
+    OrderStatus.QUASHED.value,
+    OrderStatus.COMPLIED.value,
+)
+# ... nor alert: a stayed order's deadlines are paused (the sweep, the ladder shown on an order's page).
+ORDER_STATUSES_NOT_ALERTING = (*ORDER_STATUSES_NOT_RUNNING, OrderStatus.STAYED.value)
+
 # Which status may follow which (orders.services.order_set_status enforces it).
 ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"issued", "withdrawn"}),
@@ -219,8 +229,16 @@ class DeadlineStatus(models.TextChoices):
     WAIVED = "waived", _("waived")
 
 
-# A deadline the sweep watches: still running, not paused, met or waived.
-ACTIVE_DEADLINE_STATUSES = ("open", "extended")
+# Groups of deadline statuses, each named once, here: the partial indexes below build their conditions from
+# them, and every query uses them, so that a query and the index meant for it cannot drift apart.
+# Running: the clock runs (the sweep's alerts, "due soon", the dashboard's pending deadlines).
+ACTIVE_DEADLINE_STATUSES = (DeadlineStatus.OPEN.value, DeadlineStatus.EXTENDED.value)
+# Owed: running, or closed as missed (the overdue lists); such a deadline may still be extended.
+OWED_DEADLINE_STATUSES = (*ACTIVE_DEADLINE_STATUSES, DeadlineStatus.MISSED.value)
+# Pending: running, or paused by a stay (what a court's quashing waives).
+PENDING_DEADLINE_STATUSES = (*ACTIVE_DEADLINE_STATUSES, DeadlineStatus.STAYED.value)
+# Unsettled: neither met nor waived (what a sufficient compliance submission marks met).
+UNSETTLED_DEADLINE_STATUSES = (*OWED_DEADLINE_STATUSES, DeadlineStatus.STAYED.value)
 
 
 class Deadline(models.Model):
@@ -285,7 +303,7 @@ class Deadline(models.Model):
                 fields=["due_on"],
                 include=["term"],
                 name="orders_deadline_owed_due",
-                condition=Q(status__in=["open", "extended", "missed"]),
+                condition=Q(status__in=OWED_DEADLINE_STATUSES),
             ),
             # The deadlines list's stayed deadlines (orders.dashboard.stayed_q).
             models.Index(fields=["term"], name="orders_deadline_stayed", condition=Q(status="stayed")),

@@ -12,8 +12,8 @@ it is already the next day in UTC, and the deadline is not late yet.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -26,25 +26,19 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from simple_history.utils import get_m2m_reverse_field_name
 
 from casework.dates import shift
+from casework.history import HISTORY_LIMIT, HistoryEntry, Tracked, historical, history
 from casework.models import Investigation, User
-from casework.selectors import (
-    HISTORY_LIMIT,
-    NEWEST_FIRST,
-    FieldChange,
-    HistoryEntry,
-    format_value,
-    m2m_label,
-    previous_row,
-    user_label,
-)
 from orders.alerts import ladder, rung_dates
 from orders.deadlines import days_late, deadline_ends_at, local_today, penalty_accrued
 from orders.models import (
     ACTIVE_DEADLINE_STATUSES,
+    ORDER_STATUSES_NOT_ALERTING,
+    ORDER_STATUSES_NOT_RUNNING,
     ORDER_TRANSITIONS,
+    OWED_DEADLINE_STATUSES,
+    PENDING_DEADLINE_STATUSES,
     Alert,
     ComplianceSubmission,
     CourtProceeding,
@@ -63,10 +57,7 @@ from orders.permissions import can_change_order, notifications_visible_to, order
 if TYPE_CHECKING:
     from orders.filters import OrderFilter
 
-# Orders whose deadlines no longer run, whatever their deadlines' own status says.
-ORDER_STATUSES_NOT_RUNNING = ("draft", "withdrawn", "quashed", "complied")
 # What "my deadlines" lists: deadlines still owed, paused ones included.
-PENDING_DEADLINE_STATUSES = ("open", "extended", "stayed")
 NOTIFICATIONS_PER_PAGE = 50
 
 
@@ -276,7 +267,7 @@ def _rungs_to_come(deadline: Deadline, today: date, order: Order) -> list[Rung]:
     if (
         deadline.due_on is None
         or deadline.status not in ACTIVE_DEADLINE_STATUSES
-        or order.status in (*ORDER_STATUSES_NOT_RUNNING, OrderStatus.STAYED)
+        or order.status in ORDER_STATUSES_NOT_ALERTING
     ):
         return []
     rungs = ladder()
@@ -309,10 +300,7 @@ def _term_view(term: Term, order: Order, today: date, time_zone: str, can_change
         rungs_to_come=_rungs_to_come(deadline, today, order) if issued else [],
         can_stay=can_change and issued and deadline.status in ACTIVE_DEADLINE_STATUSES and deadline.due_on is not None,
         can_lift=can_change and deadline.status == DeadlineStatus.STAYED and running is not None,
-        can_extend=can_change
-        and issued
-        and deadline.status in ("open", "extended", "missed")
-        and deadline.due_on is not None,
+        can_extend=can_change and issued and deadline.status in OWED_DEADLINE_STATUSES and deadline.due_on is not None,
         can_close=can_change and issued and deadline.status not in ("met", "waived"),
     )
 
@@ -367,44 +355,40 @@ def order_page(user: User, order: Order, now: datetime | None = None) -> OrderPa
 # --- The order's history --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Tracked:
-    """How one audited model's history is found for an order and described."""
-
-    model: type[models.Model]
-    condition: Callable[[Order], Q]
-    select: tuple[str, ...]
-    describe: Callable[[Any], str]
-
-
 def _number(related: Any, raw_id: Any) -> str:
     return str(related.number) if related is not None else f"#{raw_id}"
 
 
-def _historical(model: type[models.Model]) -> Any:
-    return model.history.model  # type: ignore[attr-defined]
-
-
 def _order_terms_ever(order: Order) -> QuerySet[Any]:
     """Ids of every term the order ever had, deleted ones included."""
-    return _historical(Term).objects.filter(order_id=order.pk).values("id")
+    return historical(Term).objects.filter(order_id=order.pk).values("id")
 
 
 def _order_deadlines_ever(order: Order) -> QuerySet[Any]:
-    return _historical(Deadline).objects.filter(term_id__in=_order_terms_ever(order)).values("id")
+    return historical(Deadline).objects.filter(term_id__in=_order_terms_ever(order)).values("id")
 
 
-def _tracked_models() -> tuple[_Tracked, ...]:
-    return (
-        _Tracked(Order, lambda o: Q(id=o.pk), (), lambda row: _("order %(number)s") % {"number": row.number}),
-        _Tracked(Term, lambda o: Q(order_id=o.pk), (), lambda row: _("term %(n)s") % {"n": row.number}),
-        _Tracked(
+def _language_name(code: str) -> str:
+    """The language's name in the reader's language ("French", "anglais"), or the code if unknown."""
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
+# The parent a row hangs from, and the deadline's computation as data (its explanation,
+# shown in words, says the same): never shown as changes.
+_SKIPPED = frozenset({"order", "term", "deadline", "steps"})
+
+
+def _tracked_models() -> tuple[Tracked[Order], ...]:
+    tracked: tuple[Tracked[Order], ...] = (
+        Tracked(Order, lambda o: Q(id=o.pk), (), lambda row: _("order %(number)s") % {"number": row.number}),
+        Tracked(Term, lambda o: Q(order_id=o.pk), (), lambda row: _("term %(n)s") % {"n": row.number}),
+        Tracked(
             Deadline,
             lambda o: Q(term_id__in=_order_terms_ever(o)),
             ("term",),
             lambda row: _("deadline of term %(n)s") % {"n": _number(row.term, row.term_id)},
         ),
-        _Tracked(
+        Tracked(
             Stay,
             lambda o: Q(deadline_id__in=_order_deadlines_ever(o)),
             ("deadline__term",),
@@ -413,7 +397,7 @@ def _tracked_models() -> tuple[_Tracked, ...]:
                 % {"n": _number(row.deadline.term if row.deadline else None, row.deadline_id)}
             ),
         ),
-        _Tracked(
+        Tracked(
             Extension,
             lambda o: Q(deadline_id__in=_order_deadlines_ever(o)),
             ("deadline__term",),
@@ -422,7 +406,7 @@ def _tracked_models() -> tuple[_Tracked, ...]:
                 % {"n": _number(row.deadline.term if row.deadline else None, row.deadline_id)}
             ),
         ),
-        _Tracked(
+        Tracked(
             ComplianceSubmission,
             lambda o: Q(order_id=o.pk),
             (),
@@ -430,13 +414,13 @@ def _tracked_models() -> tuple[_Tracked, ...]:
                 _("compliance submission received on %(date)s") % {"date": date_format(row.received_on, "DATE_FORMAT")}
             ),
         ),
-        _Tracked(
+        Tracked(
             CourtProceeding,
             lambda o: Q(order_id=o.pk),
             (),
             lambda row: _("court proceeding in %(court)s") % {"court": row.court},
         ),
-        _Tracked(
+        Tracked(
             OrderDocument,
             lambda o: Q(order_id=o.pk),
             (),
@@ -446,112 +430,16 @@ def _tracked_models() -> tuple[_Tracked, ...]:
             ),
         ),
     )
-
-
-def _language_name(code: str) -> str:
-    """The language's name in the reader's language ("French", "anglais"), or the code if unknown."""
-    return str(dict(settings.LANGUAGES).get(code, code))
-
-
-# Bookkeeping, the parent a row hangs from, and the deadline's computation as data
-# (its explanation, shown in words, says the same): never shown as changes.
-_SKIPPED_FIELDS = {"id", "created_at", "updated_at", "recorded_at", "order", "term", "deadline", "steps"}
-_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
-
-
-def _history_ids(tracked: _Tracked, order: Order, limit: int) -> Q:
-    """The newest ``limit`` history rows of one model, and the row before each (two subqueries)."""
-    historical = _historical(tracked.model)
-    newest = historical.objects.filter(tracked.condition(order)).order_by(*NEWEST_FIRST)
-    return Q(history_id__in=newest.values("history_id")[:limit]) | Q(
-        history_id__in=newest.annotate(previous_id=previous_row(historical)).values("previous_id")[:limit]
-    )
-
-
-def _historical_rows(tracked: _Tracked, order: Order, limit: int) -> tuple[list[Any], dict[int, Any]]:
-    historical = _historical(tracked.model)
-    rows = list(
-        # The object's own condition first (indexed, a handful of rows), then the newest ids and
-        # their predecessors (which share it): alone, the two IN (…) OR IN (…) subqueries make
-        # PostgreSQL scan the whole history table (seconds with a million deadlines, see docs/performance.md).
-        historical.objects.filter(tracked.condition(order))
-        .filter(_history_ids(tracked, order, limit))
-        .select_related("history_user", *tracked.select)
-        .annotate(previous_id=previous_row(historical))
-        .order_by(*NEWEST_FIRST)
-    )
-    by_id = {row.history_id: row for row in rows}
-    latest = rows[:limit]
-    return latest, {row.history_id: by_id.get(row.previous_id) for row in latest}
-
-
-def _m2m_snapshots(tracked: _Tracked, order: Order, limit: int) -> dict[str, dict[int, list[str]]]:
-    """For each many-to-many field (the order's assigned staff): history row id → the labels it recorded."""
-    historical = _historical(tracked.model)
-    snapshots: dict[str, dict[int, list[str]]] = {}
-    for m2m_field in historical._history_m2m_fields:
-        m2m_history = getattr(historical, m2m_field.name).model
-        target = get_m2m_reverse_field_name(m2m_field)
-        sets: dict[int, list[str]] = {}
-        rows = (
-            m2m_history.objects.filter(_history_ids(tracked, order, limit))
-            .select_related(target)
-            .order_by("m2m_history_id")
-        )
-        for row in rows:
-            related = getattr(row, target)
-            label = m2m_label(related) if related is not None else f"#{getattr(row, f'{target}_id')}"
-            sets.setdefault(row.history_id, []).append(label)
-        snapshots[m2m_field.name] = sets
-    return snapshots
-
-
-def _field_changes(row: Any, before: Any) -> Iterable[FieldChange]:
-    m2m_names = [m2m.name for m2m in row._history_m2m_fields]
-    delta = row.diff_against(before, excluded_fields=[*_SKIPPED_FIELDS, *m2m_names])
-    for change in delta.changes:
-        model_field = row._meta.get_field(change.field)
-        yield FieldChange(
-            str(model_field.verbose_name),
-            format_value(before, model_field, change.old),
-            format_value(row, model_field, change.new),
-        )
+    return tuple(replace(t, skipped=_SKIPPED) for t in tracked)
 
 
 def order_history(order: Order, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     """The audit trail of an order and what hangs from it, newest first, at most ``limit`` entries.
 
-    1. For each audited model (the order, its terms, deadlines, stays, extensions,
-       compliance submissions, court proceedings), one query fetches its newest
-       ``limit`` history rows and the row before each, so that a change reads old → new.
-    2. One query fetches the sets of assigned staff those order rows recorded.
+    ``casework.history.history`` over the order, its terms, deadlines, stays, extensions,
+    compliance submissions, court proceedings and PDF versions (and the order's assigned staff).
     """
-    entries: list[HistoryEntry] = []
-    for tracked in _tracked_models():
-        rows, previous = _historical_rows(tracked, order, limit)
-        snapshots = _m2m_snapshots(tracked, order, limit)
-        for row in rows:
-            before = previous[row.history_id]
-            changes: list[FieldChange] = []
-            if row.history_type == "~" and before is not None:
-                changes.extend(_field_changes(row, before))
-                for name, sets in snapshots.items():
-                    old, new = sets.get(before.history_id, []), sets.get(row.history_id, [])
-                    if sorted(old) != sorted(new):
-                        verbose = getattr(tracked.model._meta.get_field(name), "verbose_name", name)
-                        changes.append(FieldChange(str(verbose), ", ".join(old) or "—", ", ".join(new) or "—"))
-            entries.append(
-                HistoryEntry(
-                    when=row.history_date,
-                    who=user_label(row.history_user) if row.history_user else None,
-                    action=_ACTIONS.get(row.history_type, row.history_type),
-                    kind=str(tracked.model._meta.verbose_name),
-                    label=tracked.describe(row),
-                    changes=tuple(changes),
-                )
-            )
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries[:limit]
+    return history(order, _tracked_models(), limit=limit)
 
 
 # --- My deadlines ----------------------------------------------------------------------------------

@@ -32,7 +32,11 @@ from orders.deadlines import (
     stay_from_filing_change,
 )
 from orders.models import (
+    ACTIVE_DEADLINE_STATUSES,
     ORDER_TRANSITIONS,
+    OWED_DEADLINE_STATUSES,
+    PENDING_DEADLINE_STATUSES,
+    UNSETTLED_DEADLINE_STATUSES,
     ComplianceSubmission,
     CourtProceeding,
     Deadline,
@@ -289,7 +293,9 @@ def order_record_service(*, actor: User | None, order: Order, served_on: date) -
             changes={"served_on": [before.isoformat(), served_on.isoformat()]},
             made_by=actor,
         )
-    for deadline in Deadline.objects.filter(term__order=order, status__in=["open", "extended"]).select_related("term"):
+    for deadline in Deadline.objects.filter(term__order=order, status__in=ACTIVE_DEADLINE_STATUSES).select_related(
+        "term"
+    ):
         if parse_rule(deadline.rule).start == "served_on" and not deadline.extensions.exists():
             deadline_apply_computation(deadline, deadline_compute(order, deadline.rule))
             deadline.original_due_on = deadline.original_due_on or deadline.due_on
@@ -401,7 +407,7 @@ def deadline_stay(
     review brought in time): the explanation then says so from the first day.
     """
     deadline = _deadline_for_update(deadline)
-    if deadline.status not in ("open", "extended"):
+    if deadline.status not in ACTIVE_DEADLINE_STATUSES:
         raise ValidationError(
             _("Only a running deadline can be stayed; this one is %(status)s.")
             % {"status": deadline.get_status_display()}
@@ -463,7 +469,7 @@ def deadline_extend(
 ) -> Extension:
     """Set a later due date with its reason; the alert ladder starts again for the new date."""
     deadline = _deadline_for_update(deadline)
-    if deadline.status not in ("open", "extended", "missed"):
+    if deadline.status not in OWED_DEADLINE_STATUSES:
         raise ValidationError(
             _("A deadline that is %(status)s cannot be extended.") % {"status": deadline.get_status_display()}
         )
@@ -568,7 +574,7 @@ def submission_assess(
     )
     if assessment == ComplianceSubmission.Assessment.SUFFICIENT and submission.term is not None:
         deadline = submission.term.deadline
-        if deadline.status in ("open", "extended", "missed", "stayed"):
+        if deadline.status in UNSETTLED_DEADLINE_STATUSES:
             deadline_close(actor=actor, deadline=deadline, status="met", on=submission.received_on)
     return submission
 
@@ -640,7 +646,7 @@ def stay_by_law(*, actor: User | None, proceeding: CourtProceeding) -> list[Stay
         return []
     stays = []
     running = Deadline.objects.filter(
-        term__order=order, status__in=["open", "extended"], due_on__gte=proceeding.filed_on
+        term__order=order, status__in=ACTIVE_DEADLINE_STATUSES, due_on__gte=proceeding.filed_on
     ).order_by("pk")
     for deadline in running:
         stays.append(
@@ -670,7 +676,9 @@ def proceeding_grant_stay(
     )
     order = proceeding.order
     # A deadline still waiting for its start date (served_on) has no clock to pause.
-    for deadline in Deadline.objects.filter(term__order=order, status__in=["open", "extended"], due_on__isnull=False):
+    for deadline in Deadline.objects.filter(
+        term__order=order, status__in=ACTIVE_DEADLINE_STATUSES, due_on__isnull=False
+    ):
         deadline_stay(
             actor=actor,
             deadline=deadline,
@@ -706,7 +714,7 @@ def proceeding_decide(
     if status_after and status_after in ORDER_TRANSITIONS.get(order.status, frozenset()):
         order_set_status(actor=actor, order=order, status=status_after, reason=f"court decision {citation}".strip())
     if outcome == "quashed":
-        for deadline in Deadline.objects.filter(term__order=order, status__in=["open", "extended", "stayed"]):
+        for deadline in Deadline.objects.filter(term__order=order, status__in=PENDING_DEADLINE_STATUSES):
             deadline_close(actor=actor, deadline=deadline, status="waived", reason="order quashed")
     return proceeding
 

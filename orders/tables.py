@@ -19,8 +19,8 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import Deadline, Order
-from orders.selectors import ORDER_STATUSES_NOT_RUNNING, DueState, LocalToday, due_state
+from orders.models import ORDER_STATUSES_NOT_RUNNING, Deadline, Order
+from orders.selectors import DueState, LocalToday, due_state
 
 # Bootstrap badge classes by tone; the badge's text always says the same in words.
 TONE_CLASSES = {

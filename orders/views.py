@@ -25,9 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casework.calendars import authority_today
 from casework.forms import ServiceForm
+from casework.history import HistoryView
 from casework.models import Investigation, User
 from casework.permissions import get_investigation_for_user
-from casework.selectors import HistoryView
 from casework.tables import configure
 from orders import selectors, services
 from orders.documents import documents_panel
