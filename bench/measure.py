@@ -267,7 +267,7 @@ def dashboard(repeat: int) -> dict[str, Any]:
         try:
             resolve(path)
         except Resolver404:
-            return {"available": False, "reason": "no /dashboard/ page yet (orders.dashboard)"}
+            return {"available": False, "reason": "no /dashboard/ page yet (orders.dashboard.views)"}
     result, captured = time_request("bench.oipc-bc.manager", path, repeat=repeat)
     if not result.get("available"):
         return result
@@ -351,11 +351,11 @@ def _pdf_pages(data: bytes) -> int:
 def pdf(repeat: int) -> dict[str, Any]:
     """A typical three-page order rendered by ``render_order_pdf`` and by plain WeasyPrint on the same HTML."""
     try:
-        from orders import pdf as order_pdf
+        from orders.documents import pdf as order_pdf
     except ImportError as exc:
-        return {"available": False, "reason": f"orders.pdf cannot be imported yet: {exc}"}
+        return {"available": False, "reason": f"orders.documents.pdf cannot be imported yet: {exc}"}
     if not hasattr(order_pdf, "render_order_pdf") or not hasattr(order_pdf, "order_pdf_html"):
-        return {"available": False, "reason": "orders.pdf has no render_order_pdf / order_pdf_html yet"}
+        return {"available": False, "reason": "orders.documents.pdf has no render_order_pdf / order_pdf_html yet"}
     import weasyprint
     from django.db import transaction
 

@@ -19,7 +19,7 @@ def shift(day: date, days: int) -> date:
     """``day`` moved by ``days``, kept within the calendar: near year 1 or 9999 it stops at the end.
 
     For what is shown (a ladder's rungs, a margin on an axis), never for a due date: a computed
-    due date past the calendar is an error the rules report (``orders.deadlines.DateOutOfRange``).
+    due date past the calendar is an error the deadline rules report.
     """
     try:
         return day + timedelta(days=days)

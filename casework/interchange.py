@@ -17,13 +17,13 @@
 - ``case_export`` gives the whole case back, in a fixed key order, in a fixed
   number of queries; importing an export and exporting again gives the same document.
 
-The ``orders`` list is read, written and exported by ``orders.interchange``,
-through the three functions of ``_OrdersSection``. ``orders`` depends on
-``casework``, never the reverse, so this module imports it only when it is
-used (``_orders_section``), and works without it: a file with orders is then
-refused rather than imported without them. ``orders.interchange`` builds on
-the public helpers here (``Fields``, ``ReferenceData``, ``check_model``,
-``service_errors``…), so that both halves of a file read and fail alike.
+The format's other sections (``EXTENSION_SECTIONS``) belong to apps built on casework:
+each registers the functions that read, write and export it
+(``casework.extensions.case_format_sections``, a ``CaseFormatSection``). Without the
+app, an empty section is accepted and exported empty, and anything in it is refused
+rather than imported without it. Those apps build on the public helpers here
+(``Fields``, ``ReferenceData``, ``check_model``, ``service_errors``…), so that every
+part of a file reads and fails alike.
 """
 
 from __future__ import annotations
@@ -37,15 +37,15 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO, Any, Protocol, cast
+from typing import IO, Any, cast
 
-from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from casework import services
+from casework.extensions import case_format_sections
 from casework.models import (
     EARLIEST_DATE,
     LATEST_DATE,
@@ -408,7 +408,7 @@ class _Plan:
     findings: list[_Step]
     recommendations: list[_Step]
     related: list[_Step]
-    orders: Sequence[object]  # orders.interchange's plan, opaque here
+    sections: dict[str, Sequence[object]]  # each extension section's plan, opaque here
 
 
 INVESTIGATION_FIELDS = (
@@ -427,8 +427,10 @@ INVESTIGATION_FIELDS = (
     "findings",
     "recommendations",
     "related",
-    "orders",
 )
+# Sections of the format whose reading and writing another app registers (``casework.extensions``);
+# ``docs/case-format.md`` defines them with the rest.
+EXTENSION_SECTIONS = ("orders",)
 RESPONDENT_FIELDS = ("name", "country", "kind", "website")
 PARTICIPANT_FIELDS = ("authority", "role", "statutes", "file_number", "joined_on")
 EVENT_FIELDS = ("date", "date_precision", "kind", "summary", "source", "verified", "note")
@@ -452,7 +454,7 @@ def _read(data: object) -> _Plan:
     top = Fields(document, "", ("format", "investigation"))
     if top.get("investigation") is None:
         raise CaseFormatError("investigation", _("required"))
-    case = Fields(top.get("investigation"), "investigation", INVESTIGATION_FIELDS)
+    case = Fields(top.get("investigation"), "investigation", (*INVESTIGATION_FIELDS, *EXTENSION_SECTIONS))
     lookups = ReferenceData()
 
     opening, closing = _read_investigation(case)
@@ -462,8 +464,10 @@ def _read(data: object) -> _Plan:
     findings = _read_findings(case, lookups, [lead, *participants])
     recommendations = _read_recommendations(case, len(findings))
     related = _read_related(case, opening["reference"])
-    orders = _read_orders(case, lookups, [lead, *participants])
-    return _Plan(opening, closing, respondents, lead, participants, events, findings, recommendations, related, orders)
+    sections = {key: _read_section(key, case, lookups, [lead, *participants]) for key in EXTENSION_SECTIONS}
+    return _Plan(
+        opening, closing, respondents, lead, participants, events, findings, recommendations, related, sections
+    )
 
 
 def _read_investigation(case: Fields) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -732,43 +736,17 @@ def _read_related(case: Fields, own_reference: str) -> list[_Step]:
     return steps
 
 
-class _OrdersSection(Protocol):
-    """What this module asks of ``orders.interchange`` (a module can satisfy a protocol)."""
-
-    def orders_read(
-        self, case: Fields, lookups: ReferenceData, *, taking_part: Collection[Authority]
-    ) -> Sequence[object]: ...
-
-    def orders_write(self, plans: Sequence[Any], *, investigation: Investigation, actor: User | None) -> None: ...
-
-    def orders_export(self, investigation: Investigation) -> list[dict[str, Any]]: ...
-
-
-def _orders_section() -> _OrdersSection | None:
-    """``orders.interchange``, or None when the orders app is not installed.
-
-    Imported here rather than at the top of the module: ``orders`` depends on
-    ``casework`` (and ``orders.interchange`` on this module), never the reverse.
-    A registry filled in by the orders app's ``ready()`` would do the same with
-    one more moving part, for a single, known section.
-    """
-    if not apps.is_installed("orders"):
-        return None
-    import orders.interchange
-
-    return orders.interchange
-
-
-def _read_orders(case: Fields, lookups: ReferenceData, participants: list[_Step]) -> Sequence[object]:
-    section = _orders_section()
+def _read_section(key: str, case: Fields, lookups: ReferenceData, participants: list[_Step]) -> Sequence[object]:
+    section = case_format_sections.get(key)
     if section is None:
-        # An empty list, as an export without the orders app carries, is accepted; anything else would be lost.
-        if case.items("orders"):
+        # An empty list, as an export without the app carries, is accepted; anything else would be lost.
+        if case.items(key):
             raise CaseFormatError(
-                case.at("orders"), _("orders cannot be imported until the orders module is installed")
+                case.at(key),
+                _("%(section)s cannot be imported until the %(section)s module is installed") % {"section": key},
             )
         return []
-    return section.orders_read(case, lookups, taking_part=[step.values["authority"] for step in participants])
+    return section.read(case, lookups, taking_part=[step.values["authority"] for step in participants])
 
 
 # --- Writing ------------------------------------------------------------------------
@@ -834,10 +812,11 @@ def _write(plan: _Plan, actor: User | None) -> Investigation:
         for step in plan.related:
             with service_errors(step.path, {"to_investigation": join_path(step.path, "reference")}):
                 services.investigation_link(actor=actor, from_investigation=investigation, **step.values)
-        section = _orders_section()
-        if plan.orders and section is not None:
-            # Last: an order needs its authority's participation; same transaction, same all or nothing.
-            section.orders_write(plan.orders, investigation=investigation, actor=actor)
+        for key, plans in plan.sections.items():
+            section = case_format_sections.get(key)
+            if plans and section is not None:
+                # Last: a section's rows need the participations; same transaction, same all or nothing.
+                section.write(plans, investigation=investigation, actor=actor)
     return investigation
 
 
@@ -861,8 +840,7 @@ def case_export(investigation: Investigation) -> dict[str, Any]:
     Eight queries whatever the size of the case: respondents, participations
     (with their authority), their statutes, their findings (with the statute),
     events, recommendations, the findings each follows from, and related
-    investigations; then the orders section's own (``orders.interchange.orders_export``:
-    one query when there are no orders, seven when there are). Lists are in an
+    investigations; then each extension section's own queries. Lists are in an
     order computed from the data, so that an import followed by an export gives
     the same document again.
     """
@@ -893,7 +871,6 @@ def case_export(investigation: Investigation) -> dict[str, Any]:
         key=lambda f: (f.issued_on, f.participation.authority.code, f.statute.code, f.pk),
     )
     finding_index = {finding.pk: index for index, finding in enumerate(findings)}
-    section = _orders_section()
     return {
         "format": FORMAT,
         "investigation": {
@@ -961,10 +938,15 @@ def case_export(investigation: Investigation) -> dict[str, Any]:
                 {"reference": link.to_investigation.reference, "kind": link.kind, "note": link.note}
                 for link in sorted(investigation.links_out.all(), key=lambda link: link.to_investigation.reference)
             ],
-            # Without the orders app an empty list keeps the document's shape stable.
-            "orders": section.orders_export(investigation) if section is not None else [],
+            # Without the app that registers a section, an empty list keeps the document's shape stable.
+            **{key: _export_section(key, investigation) for key in EXTENSION_SECTIONS},
         },
     }
+
+
+def _export_section(key: str, investigation: Investigation) -> list[dict[str, Any]]:
+    section = case_format_sections.get(key)
+    return section.export(investigation) if section is not None else []
 
 
 def to_iso(value: date | None) -> str | None:

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from casework.calendars.legal import legal_calendars
 from casework.dates import EARLIEST_DATE, LATEST_DATE
 
 CODE_VALIDATOR = RegexValidator(
@@ -65,8 +66,6 @@ def validate_time_zone(value: str) -> None:
 
 
 def validate_legal_calendar(value: str) -> None:
-    from casework.calendars import legal_calendars
-
     if value and value not in legal_calendars():
         raise ValidationError(
             _("%(value)s is not a legal calendar; choose one of %(codes)s."),
@@ -725,3 +724,8 @@ class HolidayAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction.code} {self.day.isoformat()} {self.change} {self.name}"
+
+    @property
+    def adds(self) -> bool:
+        """Whether the day is added to the statute's holidays (rather than removed from them)."""
+        return self.change == self.Change.ADD

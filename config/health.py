@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 
 from casework.models import WorkerHeartbeat
 from config.celery import app as celery_app
-from orders.operations import backlog
+from orders.operations.backlog import backlog
 
 
 def _check_database() -> dict[str, object]:

@@ -323,7 +323,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # PDFs and export bundles whose task was lost (a broker outage, a killed worker): a PDF is sent
     # again a minute after its message was lost or two after its worker died, a bundle after two
-    # minutes; marked failed after an hour (orders.documents / orders.exports).
+    # minutes; marked failed after an hour (orders.documents.services / orders.exports.bundles).
     "resume-background-work": {
         "task": "orders.tasks.resume_background_work",
         "schedule": 60.0,
@@ -431,7 +431,7 @@ PASSWORD_RESET_TIMEOUT = 3600
 
 # Content Security Policy (django-csp): scripts, styles, fonts and images from this site only;
 # no inline script or style anywhere, no plugins, no framing. The Swagger UI page adds a nonce
-# for its own inline start-up script and style (orders/api/urls.py), and only there.
+# for its own inline start-up script and style (config/api_urls.py), and only there.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -17,7 +17,7 @@ urlpatterns = [
     path("investigations/", include("casework.urls")),
     # /orders/…, plus /investigations/<reference>/orders/new/, /notifications/ and /accounts/preferences/.
     path("", include("orders.urls")),
-    path("api/", include("orders.api.urls")),
+    path("api/", include("config.api_urls")),
     # The admin signs in through the pages above, so that the second factor applies there too.
     path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),

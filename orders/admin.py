@@ -153,7 +153,7 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send the failed e-mails again"))
     def retry_email(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
         # Through the service: only failed e-mails (one being sent would go twice), a new retry window.
-        from orders.operations import notifications_retry_failed
+        from orders.operations.services import notifications_retry_failed
 
         actor = cast(User, request.user)
         count = notifications_retry_failed(actor=actor, ids=list(queryset.values_list("pk", flat=True)))

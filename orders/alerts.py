@@ -1,9 +1,7 @@
-"""The alert engine: which rung of the ladder a deadline is on, the sweep that raises it, and delivery.
+"""The alert engine: the sweep that raises a deadline's alerts, and their delivery by e-mail and digest.
 
-The ladder (``settings.ORDERS_ALERT_LADDER``) names days relative to the due date:
-``T-30``, ``T-14``, ``T-7``, ``T-1`` before it, ``T0`` on it, ``T+1`` the first
-day late and every 7 days after (``T+8``, ``T+15``…) while it stays open. Days
-are counted in the issuing authority's time zone.
+Which rung of the ladder a deadline is on is ``orders.deadlines.alert_ladder``'s rule;
+days are counted in the issuing authority's time zone.
 
 The database is the record of what is owed. The sweep finds deadlines through an
 indexed query, inserts each (deadline, due date, level) once — a unique
@@ -31,10 +29,9 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from casework.dates import shift
 from casework.models import User
 from casework.permissions import users_who_may_see
-from orders.deadlines import local_today
+from orders.deadlines import current_level, ladder, local_today
 from orders.models import (
     ACTIVE_DEADLINE_STATUSES,
     ORDER_STATUSES_NOT_ALERTING,
@@ -46,55 +43,6 @@ from orders.models import (
 )
 
 log = logging.getLogger(__name__)
-
-DEFAULT_LADDER: dict[str, Any] = {"before": [30, 14, 7, 1], "on_due": True, "late_first": 1, "late_every": 7}
-
-
-def ladder() -> dict[str, Any]:
-    return {**DEFAULT_LADDER, **getattr(settings, "ORDERS_ALERT_LADDER", {})}
-
-
-def level_name(offset: int) -> str:
-    """``T-7`` for 7 days before, ``T0`` on the day, ``T+8`` 8 days late."""
-    if offset == 0:
-        return "T0"
-    return f"T{offset:+d}"
-
-
-def level_offset(level: str) -> int:
-    return 0 if level == "T0" else int(level[1:])
-
-
-def current_level(due_on: date, today: date, rungs: dict[str, Any] | None = None) -> str | None:
-    """The most urgent rung reached on ``today`` (None before the first rung).
-
-    Catch-up after an outage is this function: a sweep that missed T-14 and T-7
-    and runs at T-3 raises T-7 only, not a flood of stale rungs.
-    """
-    rungs = rungs or ladder()
-    offset = (today - due_on).days
-    late_first = int(rungs["late_first"])
-    late_every = int(rungs["late_every"])
-    if offset >= late_first:
-        return level_name(late_first + (offset - late_first) // late_every * late_every)
-    if offset >= 0 and rungs["on_due"]:
-        return "T0"
-    reached = [-days for days in rungs["before"] if -days <= offset]
-    return level_name(max(reached)) if reached else None
-
-
-def rung_dates(due_on: date, until: date, rungs: dict[str, Any] | None = None) -> list[tuple[str, date]]:
-    """Every rung of a due date up to ``until`` (for the page that shows the ladder)."""
-    rungs = rungs or ladder()
-    found = [(level_name(-d), shift(due_on, -d)) for d in sorted(rungs["before"], reverse=True)]
-    if rungs["on_due"]:
-        found.append(("T0", due_on))
-    offset = int(rungs["late_first"])
-    # At the calendar's end a rung would repeat forever on date.max: stop there.
-    while shift(due_on, offset) <= until and shift(due_on, offset) < date.max:
-        found.append((level_name(offset), shift(due_on, offset)))
-        offset += int(rungs["late_every"])
-    return found
 
 
 @dataclass(frozen=True)

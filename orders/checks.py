@@ -20,7 +20,7 @@ from django.core.checks import CheckMessage, Error
 
 
 def check_pdf_fonts(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
-    from orders.pdf import missing_fonts
+    from orders.documents.pdf import missing_fonts
 
     missing = missing_fonts()
     if not missing:

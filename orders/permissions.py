@@ -1,23 +1,38 @@
-"""Who may see and change orders: written once here, used by the pages (and by downloads, exports and the API).
+"""Every "may this user see / do this" of the orders app, written once here.
 
-An order is seen by whoever sees its investigation (``casework.permissions``):
-anything else answers 404, exactly as if it did not exist. Changing an order
-(drafting, issuing, recording stays, submissions, court proceedings…) is the
-work of the issuing authority's legal staff; others who see it get 403.
+The pages, the API, the tasks, the e-mails and the exports all ask this module (and
+``casework.permissions``, which it builds on); no other module of the app decides access.
+
+- Orders: seen by whoever sees their investigation; anything else answers 404, exactly
+  as if it did not exist. Changing an order (drafting, issuing, recording stays,
+  submissions, court proceedings…) is the work of the issuing authority's legal staff;
+  others who see it get 403. Only an authority with order-making power issues orders.
+- Notifications: a user's own, about orders they may still see.
+- Documents: those of orders the user may see.
+- Exports: a user's own bundles whose every order they still see; bundles are for legal staff.
+- The dashboard: managers, legal staff, administrators. The operations page: administrators.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from casework.models import Investigation, Participation, User
+from casework.models import Authority, Investigation, Participation, User
 from casework.permissions import investigations_visible_to, pick_namesake
-from orders.models import Notification, Order
+from orders.models import ExportJob, Notification, Order, OrderDocument
+
+# Who may open the dashboard: managers (it is theirs), legal staff (they track the
+# deadlines and court challenges of their authority's orders), administrators and
+# superusers. Investigators work from their investigations and "my deadlines".
+DASHBOARD_ROLES = ("is_manager", "is_legal", "is_administrator")
+
+
+# --- Orders --------------------------------------------------------------------------------------
 
 
 def orders_visible_to(user: User) -> QuerySet[Order]:
@@ -63,7 +78,7 @@ def may_draft_orders(user: User) -> bool:
     """Who may open the page that drafts an order: legal staff of an authority, and superusers.
 
     Whether their authority may issue orders at all is the service's rule
-    (``orders.services.check_may_issue_orders``): the page shows its message.
+    (``check_may_issue_orders``): the page shows its message.
     """
     return user.is_superuser or (bool(user.is_legal) and user.authority_id is not None)
 
@@ -89,3 +104,92 @@ def check_may_draft(user: User) -> None:
     """403 for those who may not draft orders at all (investigators, managers)."""
     if not may_draft_orders(user):
         raise PermissionDenied(_("Only legal staff may draft orders."))
+
+
+def check_may_issue_orders(authority: Authority) -> None:
+    """Only an authority with order-making power may issue a binding order."""
+    if not authority.can_issue_orders:
+        raise ValidationError(
+            {
+                "authority": _(
+                    "%(authority)s cannot issue binding orders: its statutes give it no order-making power "
+                    "(it makes findings and recommendations, and may go to court)."
+                )
+                % {"authority": authority.code}
+            }
+        )
+
+
+# --- Documents -----------------------------------------------------------------------------------
+
+
+def get_document_for_user(user: User, pk: int) -> OrderDocument:
+    """A document of an order ``user`` may see, or 404 (the same answer as a document that does not exist)."""
+    try:
+        return OrderDocument.objects.select_related("order__authority").get(pk=pk, order__in=orders_visible_to(user))
+    except OrderDocument.DoesNotExist:
+        raise Http404("No such document.") from None
+
+
+# --- Exports -------------------------------------------------------------------------------------
+
+
+def may_export_bundles(user: User) -> bool:
+    """Legal staff export bundles of order PDFs (superusers too). Costs no query."""
+    return bool(user.is_active) and (user.is_superuser or bool(user.is_legal))
+
+
+def check_may_export_bundles(user: User) -> None:
+    if not may_export_bundles(user):
+        raise PermissionDenied(_("Only legal staff may export bundles of orders."))
+
+
+def get_orders_for_user(user: User, ids: Iterable[int]) -> list[Order]:
+    """The orders with these ids, or 404 if any is missing or not visible to ``user`` (one query)."""
+    wanted = set(ids)
+    orders = list(
+        orders_visible_to(user)
+        .filter(pk__in=wanted)
+        .select_related("authority", "investigation")
+        .order_by("authority__code", "number")
+    )
+    if len(orders) != len(wanted):
+        raise Http404("No such order.")
+    return orders
+
+
+def exports_visible_to(user: User) -> QuerySet[ExportJob]:
+    """The user's own exports whose every order they still see: one holding an order of a case they were
+    unassigned from since is gone for them, like a missing one (its page, status, download and list row)."""
+    hidden_order = ExportJob.orders.through.objects.filter(exportjob_id=OuterRef("pk")).exclude(
+        order_id__in=orders_visible_to(user).values("pk")
+    )
+    return ExportJob.objects.filter(user_id=user.pk).exclude(Exists(hidden_order))
+
+
+def get_export_for_user(user: User, pk: int) -> ExportJob:
+    """One of ``user``'s own exports that they may still see; anything else answers 404, like a missing one."""
+    try:
+        return exports_visible_to(user).get(pk=pk)
+    except ExportJob.DoesNotExist:
+        raise Http404("No such export.") from None
+
+
+def export_still_visible(job: ExportJob, user: User) -> bool:
+    """Whether ``user`` still sees every order of the bundle (one query): else the download answers 404."""
+    return not job.orders.exclude(pk__in=orders_visible_to(user).values("pk")).exists()
+
+
+# --- The dashboard and the operations page -------------------------------------------------------
+
+
+def can_see_dashboard(user: User) -> bool:
+    """Managers, legal staff, administrators and superusers (no query)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser or any(getattr(user, role, False) for role in DASHBOARD_ROLES))
+
+
+def can_operate(user: User) -> bool:
+    """The operations page is for administrators (and superusers)."""
+    return user.is_active and (user.is_superuser or user.is_administrator)

@@ -30,8 +30,7 @@ from django.utils.translation import ngettext
 from casework.dates import shift
 from casework.history import HISTORY_LIMIT, HistoryEntry, Tracked, historical, history
 from casework.models import Investigation, User
-from orders.alerts import ladder, rung_dates
-from orders.deadlines import days_late, deadline_ends_at, local_today, penalty_accrued
+from orders.deadlines import days_late, deadline_ends_at, ladder, local_today, penalty_accrued, rung_dates
 from orders.models import (
     ACTIVE_DEADLINE_STATUSES,
     ORDER_STATUSES_NOT_ALERTING,

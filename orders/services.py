@@ -48,23 +48,9 @@ from orders.models import (
     Stay,
     Term,
 )
-from orders.permissions import orders_visible_to
+from orders.permissions import check_may_issue_orders, orders_visible_to
 
 # --- Orders ---------------------------------------------------------------------------------
-
-
-def check_may_issue_orders(authority: Authority) -> None:
-    """Only an authority with order-making power may issue a binding order."""
-    if not authority.can_issue_orders:
-        raise ValidationError(
-            {
-                "authority": _(
-                    "%(authority)s cannot issue binding orders: its statutes give it no order-making power "
-                    "(it makes findings and recommendations, and may go to court)."
-                )
-                % {"authority": authority.code}
-            }
-        )
 
 
 @transaction.atomic

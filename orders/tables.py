@@ -1,4 +1,4 @@
-"""The orders table and the "my deadlines" table.
+"""The orders table, the "my deadlines" table and the deadlines list's table.
 
 Cells read only what the selectors fetched (authority with its jurisdiction,
 investigation, the annotated next due date), so a page costs the same queries
@@ -140,14 +140,18 @@ class DeadlineTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.today = LocalToday(now)
 
+    def _order(self, record: Deadline) -> Order:
+        """The deadline's order, as the selector fetched it (through its term here)."""
+        return record.term.order
+
     def _state(self, record: Deadline) -> DueState:
-        time_zone = record.term.order.authority.jurisdiction.time_zone
+        time_zone = self._order(record).authority.jurisdiction.time_zone
         return due_state(record.due_on, record.status, self.today(time_zone), met_on=record.met_on)
 
     def render_due_on(self, record: Deadline) -> SafeString | str:
         if record.due_on is None:
             return str(_("not yet known"))
-        time_zone = record.term.order.authority.jurisdiction.time_zone
+        time_zone = self._order(record).authority.jurisdiction.time_zone
         return format_html(
             '<time datetime="{}" class="text-nowrap">{}</time><br><span class="small text-body-secondary">{}</span>',
             record.due_on.isoformat(),
@@ -162,7 +166,7 @@ class DeadlineTable(tables.Table):
         return capfirst(record.get_status_display())
 
     def render_order(self, record: Deadline) -> SafeString:
-        order = record.term.order
+        order = self._order(record)
         return format_html(
             '<abbr title="{}">{}</abbr> <a class="font-monospace text-nowrap" href="{}#term-{}">{}</a>',
             order.authority.name,
@@ -177,9 +181,39 @@ class DeadlineTable(tables.Table):
         return format_html('<span class="fw-semibold">{}</span> {}', record.term.number, Truncator(text).words(16))
 
     def render_investigation(self, record: Deadline) -> SafeString:
-        reference = record.term.order.investigation.reference
+        reference = self._order(record).investigation.reference
         return format_html(
             '<a class="font-monospace" href="{}">{}</a>',
             reverse("casework:investigation_detail", args=[reference]),
             reference,
         )
+
+
+class DeadlineListTable(DeadlineTable):
+    """Every deadline matching the filters, soonest first; days left or late counted on the page's today.
+
+    The rows come from ``orders.dashboard.selectors.deadline_list``, which joins each
+    deadline's order once, through ``Deadline.order``: the cells read it there.
+    """
+
+    caption = _("Deadlines matching the filters, soonest first.")
+
+    order = tables.Column(verbose_name=_("Order"), accessor="order__number", orderable=False)
+    investigation = tables.Column(
+        verbose_name=_("Investigation"), accessor="order__investigation__reference", orderable=False
+    )
+
+    class Meta(DeadlineTable.Meta):
+        attrs = {"class": "table table-hover align-middle", "id": "deadline-list"}
+        empty_text = _("No deadline matches these filters.")
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.page_today = today
+
+    def _order(self, record: Deadline) -> Order:
+        return record.order
+
+    def _state(self, record: Deadline) -> DueState:
+        # One "today" for the page: the one the overdue filter used.
+        return due_state(record.due_on, record.status, self.page_today, met_on=record.met_on)

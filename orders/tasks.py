@@ -54,7 +54,7 @@ def send_digests() -> int:
 @shared_task(name="orders.tasks.export_bundle", ignore_result=True, **DATABASE_RETRY)
 def export_bundle(job_id: int) -> str | None:
     """Build one PDF bundle (orders.exports.export_bundle_build claims it: a redelivery does nothing)."""
-    from orders.exports import export_bundle_build
+    from orders.exports.bundles import export_bundle_build
 
     job = export_bundle_build(job_id=job_id)
     return job.status if job is not None else None
@@ -80,7 +80,7 @@ def document_render(document_id: int) -> str:
     Rendering errors are recorded on the document as its failure; storage and
     database errors are retried with backoff.
     """
-    from orders.documents import document_render as render
+    from orders.documents.services import document_render as render
 
     return render(document_id=document_id).status
 
@@ -88,7 +88,7 @@ def document_render(document_id: int) -> str:
 @shared_task(name="orders.tasks.resume_background_work", ignore_result=True, **DATABASE_RETRY)
 def resume_background_work() -> dict[str, dict[str, int]]:
     """PDFs and bundles whose task was lost (broker down, worker killed): ask again, or give up after an hour."""
-    from orders.documents import documents_resume
-    from orders.exports import exports_resume
+    from orders.documents.services import documents_resume
+    from orders.exports.bundles import exports_resume
 
     return {"documents": documents_resume(), "exports": exports_resume()}

@@ -7,8 +7,12 @@ An order's URL key is its authority's code and its number (unique per authority)
 
 from django.urls import include, path
 
-from orders import dashboard_views, document_views, export_views, operations_views, views
+from orders import views
 from orders.api import token_views
+from orders.dashboard import views as dashboard_views
+from orders.documents import views as document_views
+from orders.exports import views as export_views
+from orders.operations import views as operations_views
 
 app_name = "orders"
 
@@ -41,7 +45,7 @@ urlpatterns = [
     # Before "<authority>/<number>/", which would otherwise take "deadlines/mine/" for an order.
     path("orders/deadlines/mine/", views.my_deadlines, name="my_deadlines"),
     path("orders/deadlines/", dashboard_views.deadline_list, name="deadline_list"),
-    # Exports (orders.export_views), also before "<authority>/<number>/" ("exports/12/" is no order).
+    # Exports (orders.exports.views), also before "<authority>/<number>/" ("exports/12/" is no order).
     path("orders/export.csv", export_views.orders_csv, name="orders_csv"),
     path("orders/deadlines.csv", export_views.deadlines_csv, name="deadlines_csv"),
     path("orders/exports/", export_views.export_list, name="export_list"),

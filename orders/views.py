@@ -30,8 +30,8 @@ from casework.models import Investigation, User
 from casework.permissions import get_investigation_for_user
 from casework.tables import configure
 from orders import selectors, services
-from orders.documents import documents_panel
-from orders.exports import calendar_feed_get_or_create
+from orders.documents.selectors import documents_panel
+from orders.exports.feeds import calendar_feed_get_or_create
 from orders.filters import OrderFilter
 from orders.forms import (
     AlertEmailForm,

@@ -22,7 +22,7 @@ from django.urls import reverse
 from casework.models import Investigation, User
 from casework.services import investigation_open, investigation_set_assignees
 from orders.alerts import deliver_notifications, send_digests, sweep_deadlines
-from orders.exports import calendar_feed_get_or_create
+from orders.exports.feeds import calendar_feed_get_or_create
 from orders.models import Notification, Order
 from orders.selectors import unread_count
 from orders.services import order_draft, order_issue, term_add

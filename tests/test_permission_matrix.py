@@ -44,7 +44,7 @@ from casework.services import (
     investigation_set_assignees,
     recommendation_add,
 )
-from orders.exports import calendar_feed_get_or_create
+from orders.exports.feeds import calendar_feed_get_or_create
 from orders.models import ExportJob
 from orders.services import proceeding_record, submission_record
 from tests.api.conftest import make_document, make_order

@@ -121,12 +121,10 @@ def no_statute_names(jurisdiction: Jurisdiction) -> tuple[str, str]:
 
 def calendar_for(jurisdiction: Jurisdiction, adjustments: list[HolidayAdjustment] | None = None) -> Calendar:
     """The calendar of ``jurisdiction``; pass ``adjustments`` when they were prefetched."""
-    from casework.models import HolidayAdjustment
-
     if adjustments is None:
         adjustments = list(jurisdiction.holiday_adjustments.all())
-    added = {a.day: adjustment_holiday(a) for a in adjustments if a.change == HolidayAdjustment.Change.ADD}
-    removed = {a.day: a.source for a in adjustments if a.change == HolidayAdjustment.Change.REMOVE}
+    added = {a.day: adjustment_holiday(a) for a in adjustments if a.adds}
+    removed = {a.day: a.source for a in adjustments if not a.adds}
     legal = legal_calendar(jurisdiction.legal_calendar)
     if legal is None:
         name, name_fr = no_statute_names(jurisdiction)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.formats import date_format
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from casework.models import Event, User
+from casework.extensions import investigation_panels
+from casework.models import Event, Investigation, User
+
+if TYPE_CHECKING:
+    from casework.selectors import InvestigationPage
 
 register = template.Library()
 
@@ -61,3 +67,14 @@ def event_date(event: Event) -> SafeString:
             '<time datetime="{}">{}</time>', event.date.strftime("%Y-%m"), date_format(event.date, "YEAR_MONTH_FORMAT")
         )
     return format_html('<time datetime="{}">{}</time>', event.date.isoformat(), date_format(event.date, "DATE_FORMAT"))
+
+
+@register.simple_tag(takes_context=True, name="investigation_panels")
+def investigation_panels_tag(
+    context: template.Context, investigation: Investigation, page: InvestigationPage
+) -> SafeString:
+    """The sections other apps add to the investigation page (``casework.extensions.investigation_panels``)."""
+    request = context["request"]
+    # Each panel's HTML comes from its template (escaped there); anything else is escaped here.
+    parts = (conditional_escape(panel(request, investigation, page)) for panel in investigation_panels)
+    return mark_safe("".join(parts))  # noqa: S308

@@ -1,8 +1,8 @@
-"""The read-only REST API under /api/ (Django REST Framework, OpenAPI schema by drf-spectacular).
+"""The orders' part of the read-only REST API: orders, terms, deadlines, order documents, API tokens.
 
-It lives in ``orders`` because it serves orders as well as investigations, and
-``orders`` may depend on ``casework`` but never the reverse. Every queryset starts
-from ``casework.permissions.investigations_visible_to`` or
-``orders.permissions.orders_visible_to``: what a user may not see answers 404 and
-never appears in a list, exactly as on the pages.
+Built on ``casework.api`` (the view base, pagination, the strict filters); routed with the
+investigations by ``config/api_urls.py``. ``extensions`` adds each investigation's orders
+and the due-date filters to ``/api/investigations/``. Every queryset starts from
+``orders.permissions.orders_visible_to``: what a user may not see answers 404 and never
+appears in a list, exactly as on the pages.
 """

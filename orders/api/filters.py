@@ -1,4 +1,5 @@
-"""The API's filters (django-filter): ``reference``, ``authority``, ``status``, ``due_before``, ``due_after``…
+"""The orders API's filters (django-filter): ``reference``, ``authority``, ``number``, ``status``,
+``due_before``, ``due_after``… built on casework's (``casework.api.filters``).
 
 A bad value (a malformed authority code, an unknown status, a date that is not
 YYYY-MM-DD, an empty date or status) answers 400 with the field's name and the
@@ -19,53 +20,17 @@ from typing import TYPE_CHECKING, Any
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 
-from casework.models import CODE_VALIDATOR, Investigation, InvestigationStage, Participation
+from casework.api.filters import StrictFilterSet, authority_filter, choice_filter, reference_filter
 from orders.models import Deadline, DeadlineStatus, Order, OrderDocument, OrderStatus, Term
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-ISSUER_HELP = _("The issuing authority's code (for example OIPC-BC).")
-ISSUER_LABEL = _("Issuing authority")
-
-
-def _reference_filter(field_name: str) -> django_filters.CharFilter:
-    return django_filters.CharFilter(
-        field_name=field_name,
-        label=_("Investigation reference"),
-        help_text=_("The investigation's reference, exactly (for example PIPEDA-039525)."),
-    )
-
 
 def _number_filter(field_name: str) -> django_filters.CharFilter:
     return django_filters.CharFilter(
         field_name=field_name, label=_("Order number"), help_text=_("The order's number (for example P21-08).")
-    )
-
-
-def _choice_filter(choices: Any, **kwargs: Any) -> django_filters.ChoiceFilter:
-    kwargs.setdefault("label", _("Status"))
-    return django_filters.ChoiceFilter(choices=choices, empty_label=_("Any"), **kwargs)
-
-
-AUTHORITY_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]*$"  # casework.models.CODE_VALIDATOR
-
-
-def _authority_filter(
-    field_name: str, help_text: StrOrPromise = ISSUER_HELP, label: StrOrPromise = ISSUER_LABEL, **kwargs: Any
-) -> django_filters.CharFilter:
-    """An authority by its code (OIPC-BC): a malformed code is a 400, an unknown one finds nothing.
-
-    Like ``reference``: an authority that exists but takes no part in anything the user may
-    see, and one that does not exist, give the same empty list.
-    """
-    schema = {"type": "string", "pattern": AUTHORITY_CODE_PATTERN}
-    return extend_schema_field(schema)(
-        django_filters.CharFilter(
-            field_name=field_name, validators=[CODE_VALIDATOR], label=label, help_text=help_text, **kwargs
-        )
     )
 
 
@@ -76,28 +41,7 @@ def _date_filter(label: StrOrPromise, help_text: StrOrPromise) -> django_filters
     )
 
 
-class _StrictFilterSet(django_filters.FilterSet):
-    """A parameter given empty (``?status=``) is a 400, except for free text (``reference``, ``search``).
-
-    django-filter ignores empty values, as an HTML form needs; a client sending an
-    empty date or status has a bug that it should hear about.
-    """
-
-    def is_valid(self) -> bool:
-        valid = super().is_valid()
-        renderer = getattr(self.request, "accepted_renderer", None)
-        if getattr(renderer, "format", None) == "api":
-            # The browsable API's filter form sends every field, the empty ones too.
-            return valid
-        for name, filter_ in self.filters.items():
-            free_text = isinstance(filter_, django_filters.CharFilter) and not filter_.extra.get("validators")
-            if not free_text and name in self.data and self.data.get(name) == "":
-                self.form.add_error(name, _("This parameter is empty: give a value or leave it out."))
-                valid = False
-        return valid
-
-
-class _DueRangeFilterSet(_StrictFilterSet):
+class DueRangeFilterSet(StrictFilterSet):
     """``due_before``/``due_after`` applied together to one deadline, through ``due_range()``."""
 
     due_before = _date_filter(_("Due on or before"), _("Due on or before this date (YYYY-MM-DD)."))
@@ -122,43 +66,11 @@ class _DueRangeFilterSet(_StrictFilterSet):
         raise NotImplementedError
 
 
-class InvestigationApiFilter(_DueRangeFilterSet):
-    reference = _reference_filter("reference")
-    authority = _authority_filter(
-        "authority",
-        _("An authority taking part, by its code (for example OIPC-BC)."),
-        label=_("Authority taking part"),
-        method="filter_authority",
-    )
-    stage = _choice_filter(InvestigationStage.choices, label=_("Stage"))
-    search = django_filters.CharFilter(
-        method="filter_search", label=_("Search"), help_text=_("Words in the reference, title or summary.")
-    )
-
-    class Meta:
-        model = Investigation
-        fields = ["reference", "authority", "stage", "search", "due_before", "due_after"]
-
-    def filter_authority(self, queryset: QuerySet[Investigation], name: str, value: str) -> QuerySet[Investigation]:
-        takes_part = Participation.objects.filter(investigation=OuterRef("pk"), authority__code=value)
-        return queryset.filter(Exists(takes_part))
-
-    def filter_search(self, queryset: QuerySet[Investigation], name: str, value: str) -> QuerySet[Investigation]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value) | Q(summary__icontains=value))
-
-    def due_range(self, queryset: QuerySet[Any], due: Q) -> QuerySet[Any]:
-        """Investigations with an order that has a deadline due in the range."""
-        return queryset.filter(Exists(Deadline.objects.filter(due, term__order__investigation=OuterRef("pk"))))
-
-
-class OrderApiFilter(_DueRangeFilterSet):
-    reference = _reference_filter("investigation__reference")
-    authority = _authority_filter("authority__code")
+class OrderApiFilter(DueRangeFilterSet):
+    reference = reference_filter("investigation__reference")
+    authority = authority_filter("authority__code")
     number = _number_filter("number")
-    status = _choice_filter(OrderStatus.choices)
+    status = choice_filter(OrderStatus.choices)
 
     class Meta:
         model = Order
@@ -169,11 +81,11 @@ class OrderApiFilter(_DueRangeFilterSet):
         return queryset.filter(Exists(Deadline.objects.filter(due, term__order=OuterRef("pk"))))
 
 
-class TermApiFilter(_DueRangeFilterSet):
-    reference = _reference_filter("order__investigation__reference")
-    authority = _authority_filter("order__authority__code")
+class TermApiFilter(DueRangeFilterSet):
+    reference = reference_filter("order__investigation__reference")
+    authority = authority_filter("order__authority__code")
     number = _number_filter("order__number")
-    status = _choice_filter(
+    status = choice_filter(
         DeadlineStatus.choices, field_name="deadline__status", help_text=_("The status of the term's deadline.")
     )
 
@@ -185,11 +97,11 @@ class TermApiFilter(_DueRangeFilterSet):
         return queryset.filter(Exists(Deadline.objects.filter(due, term=OuterRef("pk"))))
 
 
-class DeadlineApiFilter(_DueRangeFilterSet):
-    reference = _reference_filter("term__order__investigation__reference")
-    authority = _authority_filter("term__order__authority__code")
+class DeadlineApiFilter(DueRangeFilterSet):
+    reference = reference_filter("term__order__investigation__reference")
+    authority = authority_filter("term__order__authority__code")
     number = _number_filter("term__order__number")
-    status = _choice_filter(DeadlineStatus.choices)
+    status = choice_filter(DeadlineStatus.choices)
 
     class Meta:
         model = Deadline
@@ -199,13 +111,21 @@ class DeadlineApiFilter(_DueRangeFilterSet):
         return queryset.filter(due)
 
 
-class OrderDocumentApiFilter(_StrictFilterSet):
-    reference = _reference_filter("order__investigation__reference")
-    authority = _authority_filter("order__authority__code")
+class OrderDocumentApiFilter(StrictFilterSet):
+    reference = reference_filter("order__investigation__reference")
+    authority = authority_filter("order__authority__code")
     number = _number_filter("order__number")
-    status = _choice_filter(OrderDocument.Status.choices)
-    language = _choice_filter(OrderDocument.Language.choices, label=_("Language"))
+    status = choice_filter(OrderDocument.Status.choices)
+    language = choice_filter(OrderDocument.Language.choices, label=_("Language"))
 
     class Meta:
         model = OrderDocument
         fields = ["reference", "authority", "number", "status", "language"]
+
+
+class InvestigationDueRangeFilter(DueRangeFilterSet):
+    """``due_before``/``due_after`` on /api/investigations/ (``casework.extensions.investigation_api``)."""
+
+    def due_range(self, queryset: QuerySet[Any], due: Q) -> QuerySet[Any]:
+        """Investigations with an order that has a deadline due in the range."""
+        return queryset.filter(Exists(Deadline.objects.filter(due, term__order__investigation=OuterRef("pk"))))

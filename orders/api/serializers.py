@@ -1,4 +1,4 @@
-"""What the API shows of each resource (read-only).
+"""What the orders API shows of each resource (read-only); investigations are casework's (``casework.api``).
 
 Related rows are nested as small "reference" objects (an order's authority code,
 number and URL) rather than bare ids, so that a client can follow them. The
@@ -16,20 +16,14 @@ from django.urls import reverse as django_reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
-from casework.models import Investigation, Organization, Participation
-from orders.deadlines import deadline_ends_at
+from casework.api.serializers import InvestigationRefSerializer, absolute_url
+from orders.deadlines import deadline_ends_at, explanation_for_reader
 from orders.models import Deadline, DeadlineStatus, Extension, Order, OrderDocument, OrderStatus, Stay, Term
-from orders.templatetags.orders_tags import deadline_explanation
-
-
-def _absolute(serializer: serializers.Serializer[Any], viewname: str, **kwargs: Any) -> str:
-    return reverse(viewname, kwargs=kwargs, request=serializer.context.get("request"))
 
 
 def order_api_url(serializer: serializers.Serializer[Any], order: Order) -> str:
-    return _absolute(serializer, "api:order-detail", authority=order.authority.code, number=order.number)
+    return absolute_url(serializer, "api:order-detail", authority=order.authority.code, number=order.number)
 
 
 def document_download_path(document: OrderDocument) -> str:
@@ -70,15 +64,6 @@ class DocumentStatusField(serializers.ChoiceField):
 # --- Small reference objects -------------------------------------------------------------------
 
 
-class InvestigationRefSerializer(serializers.Serializer[Investigation]):
-    reference = serializers.CharField(read_only=True)
-    url = serializers.SerializerMethodField()
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, investigation: Investigation) -> str:
-        return _absolute(self, "api:investigation-detail", reference=investigation.reference)
-
-
 class OrderRefSerializer(serializers.Serializer[Order]):
     authority = serializers.CharField(source="authority.code", read_only=True)
     number = serializers.CharField(read_only=True)
@@ -88,60 +73,6 @@ class OrderRefSerializer(serializers.Serializer[Order]):
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, order: Order) -> str:
         return order_api_url(self, order)
-
-
-class RespondentSerializer(serializers.ModelSerializer[Organization]):
-    class Meta:
-        model = Organization
-        fields = ["name", "kind", "country"]
-
-
-class ParticipantSerializer(serializers.ModelSerializer[Participation]):
-    authority = serializers.CharField(source="authority.code", read_only=True)
-    statutes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-
-    class Meta:
-        model = Participation
-        fields = ["authority", "role", "statutes", "file_number", "joined_on"]
-
-
-# --- Investigations ------------------------------------------------------------------------------
-
-
-class InvestigationSerializer(serializers.ModelSerializer[Investigation]):
-    url = serializers.SerializerMethodField()
-    page_url = serializers.SerializerMethodField(help_text="The investigation's page in the application.")
-    respondents = RespondentSerializer(many=True, read_only=True)
-    participants = ParticipantSerializer(source="participations", many=True, read_only=True)
-    orders = OrderRefSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Investigation
-        fields = [
-            "reference",
-            "url",
-            "page_url",
-            "title",
-            "summary",
-            "origin",
-            "opened_on",
-            "closed_on",
-            "stage",
-            "disposition",
-            "confidential",
-            "respondents",
-            "participants",
-            "orders",
-            "updated_at",
-        ]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, investigation: Investigation) -> str:
-        return _absolute(self, "api:investigation-detail", reference=investigation.reference)
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_page_url(self, investigation: Investigation) -> str:
-        return _absolute(self, "casework:investigation_detail", reference=investigation.reference)
 
 
 # --- Deadlines, terms, orders --------------------------------------------------------------------
@@ -172,7 +103,7 @@ class DeadlineBriefSerializer(serializers.ModelSerializer[Deadline]):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, deadline: Deadline) -> str:
-        return _absolute(self, "api:deadline-detail", pk=deadline.pk)
+        return absolute_url(self, "api:deadline-detail", pk=deadline.pk)
 
 
 class TermInOrderSerializer(serializers.ModelSerializer[Term]):
@@ -216,7 +147,7 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_page_url(self, order: Order) -> str:
-        return _absolute(self, "orders:detail", authority=order.authority.code, number=order.number)
+        return absolute_url(self, "orders:detail", authority=order.authority.code, number=order.number)
 
 
 class TermSerializer(serializers.ModelSerializer[Term]):
@@ -243,7 +174,7 @@ class TermSerializer(serializers.ModelSerializer[Term]):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, term: Term) -> str:
-        return _absolute(self, "api:term-detail", pk=term.pk)
+        return absolute_url(self, "api:term-detail", pk=term.pk)
 
 
 class TermBriefSerializer(serializers.ModelSerializer[Term]):
@@ -255,7 +186,7 @@ class TermBriefSerializer(serializers.ModelSerializer[Term]):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, term: Term) -> str:
-        return _absolute(self, "api:term-detail", pk=term.pk)
+        return absolute_url(self, "api:term-detail", pk=term.pk)
 
 
 class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
@@ -298,11 +229,11 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, deadline: Deadline) -> str:
-        return _absolute(self, "api:deadline-detail", pk=deadline.pk)
+        return absolute_url(self, "api:deadline-detail", pk=deadline.pk)
 
     def get_explanation(self, deadline: Deadline) -> str:
         # The same text as the order page's, rebuilt from the stored steps.
-        return deadline_explanation(deadline)
+        return explanation_for_reader(deadline.steps, deadline.explanation)
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_ends_at(self, deadline: Deadline) -> str | None:
@@ -348,7 +279,7 @@ class OrderDocumentSerializer(serializers.ModelSerializer[OrderDocument]):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, document: OrderDocument) -> str:
-        return _absolute(self, "api:document-detail", pk=document.pk)
+        return absolute_url(self, "api:document-detail", pk=document.pk)
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_download_url(self, document: OrderDocument) -> str | None:

@@ -1,8 +1,4 @@
-"""Presentation helpers for the order templates, and the investigation page's Orders section.
-
-Casework never imports orders: the investigation page reaches this section only
-through its template (``{% load orders_tags %}``), never through Python.
-"""
+"""Presentation helpers for the order templates."""
 
 from __future__ import annotations
 
@@ -10,17 +6,14 @@ from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from casework.models import Investigation, Participation, User
 from orders import tables
-from orders.dashboard import can_see_dashboard
-from orders.deadlines import Computation, explain_steps
+from orders.deadlines import Computation, explanation_for_reader
 from orders.models import Deadline
-from orders.permissions import can_draft_order
-from orders.selectors import DueState, investigation_orders
-from orders.timeline import investigation_timeline as build_timeline
+from orders.permissions import can_see_dashboard
+from orders.selectors import DueState
 
 register = template.Library()
 
@@ -37,23 +30,6 @@ _ORDER_STATUS_CLASSES = {
     "varied": "text-bg-primary",
     "withdrawn": "text-bg-secondary",
 }
-
-
-@register.simple_tag(takes_context=True)
-def investigation_orders_section(
-    context: template.Context, investigation: Investigation, participations: list[Participation]
-) -> dict[str, Any]:
-    """What ``orders/_investigation_orders.html`` shows: the orders the user may see, and may they draft one.
-
-    One query (the orders with their authorities and next due dates); whether the
-    user may draft is read from the participations the page already fetched.
-    """
-    user: User = context["request"].user
-    return {
-        "investigation": investigation,
-        "orders": investigation_orders(user, investigation),
-        "can_draft": can_draft_order(user, investigation, participations),
-    }
 
 
 @register.filter
@@ -101,27 +77,12 @@ def rule_text(rule: Any) -> str:
 
 @register.filter
 def deadline_explanation(deadline: Deadline | Computation | None) -> str:
-    """How the date was reached, in the reader's language, rebuilt from the deadline's steps.
-
-    The stored English ``explanation`` is shown as is when the steps do not say the
-    same (recorded before the steps held stays and extensions, or by hand): the
-    steps rendered in English must be that text word for word.
-    """
+    """How the date was reached, in the reader's language (``orders.deadlines.explanation_for_reader``)."""
     if deadline is None:
         return ""
     if isinstance(deadline, Computation):
-        steps, stored = deadline.steps(), deadline.explanation
-    else:
-        steps, stored = deadline.steps, deadline.explanation
-    if not isinstance(steps, dict) or not steps.get("rule"):
-        return stored
-    language = get_language() or "en"
-    try:
-        if steps.get("waiting_for") is None and explain_steps(steps, "en") != stored:
-            return stored
-        return explain_steps(steps, language)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return stored
+        return explanation_for_reader(deadline.steps(), deadline.explanation)
+    return explanation_for_reader(deadline.steps, deadline.explanation)
 
 
 @register.filter
@@ -152,18 +113,3 @@ def index(sequence: Any, position: int) -> Any:
 def may_see_dashboard(user: Any) -> bool:
     """Whether to offer the dashboard in the menu: managers, legal staff, administrators, superusers (no query)."""
     return can_see_dashboard(user)
-
-
-# --- The case timeline ------------------------------------------------------------------------------
-
-
-@register.inclusion_tag("orders/_timeline.html", takes_context=True)
-def investigation_timeline(context: template.Context, investigation: Investigation, page: Any) -> dict[str, Any]:
-    """The investigation's life on one axis: ``page`` is casework's ``InvestigationPage`` (its events and
-    findings are reused as fetched); orders, deadlines, stays and court proceedings cost four queries, the
-    recorded stage changes one (see ``orders.timeline``)."""
-    user: User = context["request"].user
-    return {
-        "timeline": build_timeline(user, investigation, events=page.events, participations=page.participations),
-        "investigation": investigation,
-    }

@@ -13,7 +13,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from casework.models import User
-from orders.api.urls import router
+from config.api_urls import router
 from orders.models import Deadline, Order, OrderDocument, Term
 from tests.api.conftest import World
 

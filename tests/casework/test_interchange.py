@@ -788,7 +788,7 @@ def test_it_exports_in_a_fixed_number_of_queries(ref: Ref, size: int, django_ass
 
 def test_it_refuses_orders_without_the_orders_app(ref: Ref, monkeypatch: pytest.MonkeyPatch) -> None:
     # casework works without the orders app: a file's orders are then refused, not dropped.
-    monkeypatch.setattr(interchange, "_orders_section", lambda: None)
+    monkeypatch.setattr(interchange.case_format_sections, "get", lambda key: None)
     document = _document()
     document["investigation"]["orders"] = [{"authority": "OIPC-BC", "number": "P21-08"}]
     before = _row_counts()

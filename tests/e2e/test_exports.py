@@ -23,7 +23,7 @@ from playwright.sync_api import Page, expect
 
 from casework.models import Investigation, User
 from orders import services
-from orders.exports import export_bundle_build
+from orders.exports.bundles import export_bundle_build
 from orders.models import ExportJob, Order, OrderDocument
 from tests.conftest import Ref
 from tests.orders.conftest import bc_order  # noqa: F401 - the fixture, used from this folder

@@ -19,7 +19,7 @@ from casework.interchange import CaseFormatError, case_import
 from casework.models import Investigation, User
 from casework.services import event_add
 from orders.deadlines import RuleError, parse_rule
-from orders.exports import calendar_feed_get_or_create
+from orders.exports.feeds import calendar_feed_get_or_create
 from orders.models import Deadline, Order
 from orders.services import deadline_extend
 

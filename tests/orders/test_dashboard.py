@@ -22,8 +22,7 @@ from django.test import Client
 from django.urls import reverse
 
 from casework.models import Investigation, User
-from orders.dashboard import dashboard_deadlines
-from orders.dashboard_views import page_today
+from orders.dashboard.selectors import dashboard_deadlines, page_today
 from orders.models import Deadline, Order
 from orders.permissions import orders_visible_to
 from orders.services import deadline_close, deadline_stay, order_draft, order_issue, term_add

@@ -20,7 +20,9 @@ from django.test import Client
 from django.urls import reverse
 
 from casework.models import Authority, User
-from orders import documents, tasks
+from orders import tasks
+from orders.documents import selectors as document_selectors
+from orders.documents import services as documents
 from orders.models import Order, OrderDocument
 from orders.services import order_set_status
 from tests.conftest import Ref
@@ -98,7 +100,7 @@ def test_it_never_overwrites_an_issued_orders_document(bc_order: Order, carol: U
     assert first.file.name != second.file.name
     assert (first.order_status, second.order_status) == ("issued", "complied")
     assert len(files_under(media)) == 2
-    assert documents.document_latest_ready(bc_order, "en") == second
+    assert document_selectors.document_latest_ready(bc_order, "en") == second
 
 
 def test_a_redelivered_render_does_nothing(bc_order: Order, carol: User, enqueued: list[int], media: Path) -> None:
@@ -164,13 +166,13 @@ def test_it_refuses_a_language_the_authority_does_not_issue_in(bc_order: Order, 
 
 
 def test_it_lists_the_authoritys_languages(ref: Ref, bc_order: Order) -> None:
-    assert documents.document_languages(bc_order) == ["en"]
+    assert document_selectors.document_languages(bc_order) == ["en"]
     Authority.objects.filter(pk=ref.oipc_bc.pk).update(issues_in=["en", "fr"])
     bc_order.authority.refresh_from_db()
-    assert documents.document_languages(bc_order) == ["en", "fr"]
+    assert document_selectors.document_languages(bc_order) == ["en", "fr"]
     Authority.objects.filter(pk=ref.oipc_bc.pk).update(issues_in=[])
     bc_order.authority.refresh_from_db()
-    assert documents.document_languages(bc_order) == ["en"]
+    assert document_selectors.document_languages(bc_order) == ["en"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -33,7 +33,8 @@ from django.utils import timezone
 from casework.interchange import case_export
 from casework.models import Investigation, User
 from casework.services import investigation_link, investigation_open
-from orders import exports, services
+from orders import services
+from orders.exports import bundles, feeds, spreadsheets
 from orders.models import CalendarFeed, Deadline, ExportJob, Order, OrderDocument
 from orders.tasks import export_bundle as export_bundle_task
 from tests.conftest import Ref
@@ -116,7 +117,7 @@ def test_it_exports_the_orders_the_user_sees_as_csv_for_excel(client: Client, bc
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="orders-')
     header, *rows = _rows(response)
-    assert header == list(exports.ORDER_COLUMNS)
+    assert header == list(spreadsheets.ORDER_COLUMNS)
     assert rows == [
         [
             "OIPC-BC",
@@ -170,10 +171,10 @@ def test_it_makes_csv_cells_safe_from_formula_injection(
     assert row[2] == '\'=HYPERLINK("http://evil.example","click")'
     assert row[7] == "'+1 s. 52"
     (deadline_row,) = _rows(client.get(DEADLINES_CSV))[1:]
-    assert deadline_row[exports.DEADLINE_COLUMNS.index("term_text")] == "'@SUM(A1:A2) -2"
-    assert exports.csv_cell("-3") == "'-3"
-    assert exports.csv_cell(-3) == -3  # numbers are numbers, not formulas
-    assert exports.csv_cell("\tcmd") == "'\tcmd"
+    assert deadline_row[spreadsheets.DEADLINE_COLUMNS.index("term_text")] == "'@SUM(A1:A2) -2"
+    assert spreadsheets.csv_cell("-3") == "'-3"
+    assert spreadsheets.csv_cell(-3) == -3  # numbers are numbers, not formulas
+    assert spreadsheets.csv_cell("\tcmd") == "'\tcmd"
 
 
 def test_it_honours_the_order_list_filters_in_the_csv(
@@ -284,7 +285,7 @@ def test_it_refuses_bundles_to_staff_who_are_not_legal(client: Client, bc_order:
     assert client.post(EXPORT_NEW, {"orders": [bc_order.pk]}).status_code == 403
     assert not ExportJob.objects.exists()
     with pytest.raises(PermissionDenied):
-        exports.export_bundle_request(user=bob, orders=[bc_order])
+        bundles.export_bundle_request(user=bob, orders=[bc_order])
 
 
 def test_it_answers_404_for_a_bundle_of_an_order_the_user_may_not_see(
@@ -296,7 +297,7 @@ def test_it_answers_404_for_a_bundle_of_an_order_the_user_may_not_see(
     assert client.post(EXPORT_NEW, {"orders": [999999]}).status_code == 404
     assert not ExportJob.objects.exists()
     with pytest.raises(Http404):
-        exports.export_bundle_request(user=quinn, orders=[bc_order])
+        bundles.export_bundle_request(user=quinn, orders=[bc_order])
 
 
 def test_it_says_what_is_wrong_with_a_bundle_request(
@@ -309,9 +310,9 @@ def test_it_says_what_is_wrong_with_a_bundle_request(
     assert "Nothing was exported." in page
     assert "Choose at least one order." in page
     assert "Select a valid choice." in page
-    monkeypatch.setattr(exports, "MAX_BUNDLE_ORDERS", 0)
+    monkeypatch.setattr(bundles, "MAX_BUNDLE_ORDERS", 0)
     with pytest.raises(ValidationError, match="at most 0 orders"):
-        exports.export_bundle_request(user=carol, orders=[bc_order])
+        bundles.export_bundle_request(user=carol, orders=[bc_order])
     assert not ExportJob.objects.exists()
 
 
@@ -337,7 +338,7 @@ def test_it_builds_a_zip_whose_manifests_match_its_files(
     _ready_document(second, "en", 1, b"%PDF-1.7 P21-09")
     job = _request_bundle(client, carol, [second, bc_order])
 
-    built = exports.export_bundle_build(job_id=job.pk)
+    built = bundles.export_bundle_build(job_id=job.pk)
 
     assert built is not None
     assert (built.status, built.done, built.total, built.error) == ("ready", 2, 2, "")
@@ -397,15 +398,15 @@ def test_it_renders_a_missing_document_and_counts_progress(
     _ready_document(second, "en", 1, b"%PDF-1.7 P21-09")
     job = _request_bundle(client, carol, [bc_order, second], language="en")
     seen: list[int] = []
-    read = exports._read
+    read = bundles._read
 
     def read_and_note(document: OrderDocument, order: Order) -> bytes:
         seen.append(ExportJob.objects.get(pk=job.pk).done)
         return read(document, order)
 
-    monkeypatch.setattr(exports, "_read", read_and_note)
+    monkeypatch.setattr(bundles, "_read", read_and_note)
 
-    built = exports.export_bundle_build(job_id=job.pk)
+    built = bundles.export_bundle_build(job_id=job.pk)
 
     assert built is not None and built.status == "ready", built and built.error
     assert seen == [0, 1]  # the status page saw one order done before the second was added
@@ -420,16 +421,16 @@ def test_it_falls_back_to_the_languages_an_authority_issues_in(
 ) -> None:
     _ready_document(bc_order, "en", 1, b"%PDF english")
     job = _request_bundle(client, carol, [bc_order], language="fr")  # OIPC-BC issues in English only
-    built = exports.export_bundle_build(job_id=job.pk)
+    built = bundles.export_bundle_build(job_id=job.pk)
     assert built is not None and built.status == "ready"
     assert "OIPC-BC-P21-08-en-v1.pdf" in zipfile.ZipFile(built.file).namelist()
     ref.oipc_bc.issues_in = ["en", "fr"]
     ref.oipc_bc.save(update_fields=["issues_in"])
     bc_order.refresh_from_db()
     job_fr = ExportJob.objects.create(user=carol, total=1, created_at=timezone.now(), language="fr")
-    assert exports.bundle_languages(job_fr, bc_order) == ["fr"]
+    assert bundles.bundle_languages(job_fr, bc_order) == ["fr"]
     job_fr.language = ""
-    assert exports.bundle_languages(job_fr, bc_order) == ["en", "fr"]
+    assert bundles.bundle_languages(job_fr, bc_order) == ["en", "fr"]
 
 
 def test_it_fails_with_the_reason_when_a_document_cannot_be_rendered(
@@ -438,10 +439,10 @@ def test_it_fails_with_the_reason_when_a_document_cannot_be_rendered(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the fonts are missing")
 
-    monkeypatch.setattr("orders.documents.render_order_pdf_with_pages", broken)
+    monkeypatch.setattr("orders.documents.services.render_order_pdf_with_pages", broken)
     job = _request_bundle(client, carol, [bc_order])
 
-    built = exports.export_bundle_build(job_id=job.pk)
+    built = bundles.export_bundle_build(job_id=job.pk)
 
     assert built is not None
     assert built.status == "failed"
@@ -463,7 +464,7 @@ def test_it_refuses_to_bundle_a_file_that_does_not_match_its_sha256(
     document = _ready_document(bc_order, "en", 1, b"%PDF original")
     Path(document.file.path).write_bytes(b"%PDF tampered")
     job = _request_bundle(client, carol, [bc_order])
-    built = exports.export_bundle_build(job_id=job.pk)
+    built = bundles.export_bundle_build(job_id=job.pk)
     assert built is not None
     assert built.status == "failed"
     assert "does not match its SHA-256" in built.error
@@ -476,7 +477,7 @@ def test_it_builds_a_bundle_once_however_often_the_task_runs(client: Client, bc_
     job.refresh_from_db()
     first = (job.file.name, job.sha256, job.finished_at)
     assert export_bundle_task(job.pk) is None  # redelivered: the claim fails, nothing changes
-    assert exports.export_bundle_build(job_id=job.pk) is None
+    assert bundles.export_bundle_build(job_id=job.pk) is None
     job.refresh_from_db()
     assert (job.file.name, job.sha256, job.finished_at) == first
 
@@ -487,7 +488,7 @@ def test_it_fails_a_bundle_whose_owner_lost_sight_of_an_order(
     _ready_document(bc_order, "en", 1, b"%PDF secret")
     job = _request_bundle(client, carol, [bc_order])
     Investigation.objects.filter(pk=joint_investigation.pk).update(confidential=True)  # carol is not assigned
-    built = exports.export_bundle_build(job_id=job.pk)
+    built = bundles.export_bundle_build(job_id=job.pk)
     assert built is not None
     assert built.status == "failed"
     assert built.error == "Some of these orders are no longer visible to you; nothing was bundled."
@@ -498,7 +499,7 @@ def test_it_hides_a_ready_bundle_once_its_owner_may_no_longer_see_an_order(
 ) -> None:
     _ready_document(bc_order, "en", 1, b"%PDF secret")
     job = _request_bundle(client, carol, [bc_order])
-    exports.export_bundle_build(job_id=job.pk)
+    bundles.export_bundle_build(job_id=job.pk)
     download = reverse("orders:export_download", args=[job.pk])
     assert client.get(download).status_code == 200
     Investigation.objects.filter(pk=joint_investigation.pk).update(confidential=True)
@@ -511,7 +512,7 @@ def test_it_shows_an_export_to_its_owner_only(
 ) -> None:
     _ready_document(bc_order, "en", 1, b"%PDF mine")
     job = _request_bundle(client, carol, [bc_order])
-    exports.export_bundle_build(job_id=job.pk)
+    bundles.export_bundle_build(job_id=job.pk)
     urls = [
         reverse(name, args=[job.pk])
         for name in ("orders:export_detail", "orders:export_status", "orders:export_download")
@@ -554,7 +555,7 @@ def test_it_reports_progress_as_json_and_lists_recent_exports(client: Client, bc
 
 
 def _feed_url(user: User) -> str:
-    return reverse("orders:calendar_feed", args=[exports.calendar_feed_get_or_create(user=user).token])
+    return reverse("orders:calendar_feed", args=[feeds.calendar_feed_get_or_create(user=user).token])
 
 
 def _events(response: Any) -> list[Any]:
@@ -652,10 +653,10 @@ def test_it_resets_the_feed_so_the_old_address_stops_working(client: Client, bc_
 
 
 def test_it_makes_one_feed_per_user_with_a_long_secret(carol: User) -> None:
-    feed = exports.calendar_feed_get_or_create(user=carol)
-    assert exports.calendar_feed_get_or_create(user=carol) == feed
+    feed = feeds.calendar_feed_get_or_create(user=carol)
+    assert feeds.calendar_feed_get_or_create(user=carol) == feed
     assert len(feed.token) >= 43
-    assert exports.calendar_feed_reset(user=carol).token != feed.token
+    assert feeds.calendar_feed_reset(user=carol).token != feed.token
     assert CalendarFeed.objects.filter(user=carol).count() == 1
 
 
@@ -711,7 +712,7 @@ def test_it_shows_exports_and_feeds_read_only_in_the_admin_without_the_secret(
 ) -> None:
     _ready_document(bc_order, "en", 1, b"%PDF admin")
     job = _request_bundle(client, carol, [bc_order])
-    feed = exports.calendar_feed_get_or_create(user=carol)
+    feed = feeds.calendar_feed_get_or_create(user=carol)
     client.force_login(root)
     for name, obj in (("exportjob", job), ("calendarfeed", feed)):
         changelist = client.get(reverse(f"admin:orders_{name}_changelist"))

@@ -14,7 +14,8 @@ from django.utils import timezone
 from casework.models import User, WorkerHeartbeat
 from orders import alerts
 from orders.models import Notification, Order, OrderDocument
-from orders.operations import backlog, notifications_retry_failed
+from orders.operations.backlog import backlog
+from orders.operations.services import notifications_retry_failed
 
 T7 = datetime(2022, 1, 18, 17, 0, tzinfo=UTC)
 

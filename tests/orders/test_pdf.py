@@ -22,7 +22,8 @@ from django.test import override_settings
 from weasyprint import HTML
 
 from casework.models import Investigation, Organization, User
-from orders import checks, pdf
+from orders import checks
+from orders.documents import pdf
 from orders.models import Order
 from orders.services import order_draft, order_update_draft, term_add
 from tests.conftest import Ref

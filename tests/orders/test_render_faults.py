@@ -22,7 +22,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from casework.models import User
-from orders import documents, tasks
+from orders import tasks
+from orders.documents import services as documents
 from orders.models import Order, OrderDocument, Term
 from tests.celery_helpers import broker
 from tests.fault_helpers import PrivateRedis, WorkerProcess, wait_until, worker_log_on_failure

@@ -15,7 +15,9 @@ import pytest
 from django.utils import timezone
 
 from casework.models import User
-from orders import documents, exports, tasks
+from orders import tasks
+from orders.documents import services as documents
+from orders.exports import bundles
 from orders.models import ExportJob, Order, OrderDocument
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +44,7 @@ def _document(order: Order, user: User, *, minutes_ago: int) -> OrderDocument:
 
 
 def _job(order: Order, user: User, *, minutes_ago: int, status: str = "pending") -> ExportJob:
-    job = exports.export_bundle_request(user=user, orders=[order], language="en")
+    job = bundles.export_bundle_request(user=user, orders=[order], language="en")
     ExportJob.objects.filter(pk=job.pk).update(
         status=status, created_at=timezone.now() - timedelta(minutes=minutes_ago)
     )
@@ -108,7 +110,7 @@ def test_it_sends_a_waiting_bundle_again_and_fails_one_lost_with_its_worker(
     lost = _job(bc_order, carol, minutes_ago=90, status="running")
     never_started = _job(bc_order, carol, minutes_ago=90)
 
-    assert exports.exports_resume() == {"resent": 1, "failed": 2}
+    assert bundles.exports_resume() == {"resent": 1, "failed": 2}
     assert sent["exports"] == [waiting.pk]
     statuses = dict(ExportJob.objects.values_list("pk", "status"))
     assert statuses == {
@@ -125,12 +127,12 @@ def test_a_resent_bundle_is_built_once_and_finished_ones_are_left_alone(
     bc_order: Order, carol: User, sent: dict[str, list[int]]
 ) -> None:
     waiting = _job(bc_order, carol, minutes_ago=5)
-    exports.exports_resume()
+    bundles.exports_resume()
     for pk in sent["exports"] * 2:
         tasks.export_bundle(pk)
     ExportJob.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(hours=3))
 
-    assert exports.exports_resume() == {"resent": 0, "failed": 0}
+    assert bundles.exports_resume() == {"resent": 0, "failed": 0}
     assert ExportJob.objects.get(pk=waiting.pk).status == "ready"
 
 

@@ -15,7 +15,8 @@ from django.db import connection
 
 from casework.models import User
 from config.celery import app as celery_app
-from orders.alerts import current_level, deliver_notifications, send_digests, sweep_deadlines
+from orders.alerts import deliver_notifications, send_digests, sweep_deadlines
+from orders.deadlines import current_level
 from orders.models import Alert, Deadline, Notification, Order
 from orders.services import deadline_close, deadline_extend, deadline_stay, order_set_status
 from tests.celery_helpers import broker

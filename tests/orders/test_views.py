@@ -27,7 +27,7 @@ from casework.services import investigation_open
 from orders import services
 from orders.alerts import sweep_deadlines
 from orders.deadlines import resume_after_stay
-from orders.documents import document_render_now
+from orders.documents.services import document_render_now
 from orders.models import CourtProceeding, Deadline, Notification, Order, Term
 from tests.conftest import Ref
 from tests.orders.test_pages_permissions import make_user

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from orders.documents import document_render_now
+from orders.documents.services import document_render_now
 from orders.models import Order, OrderDocument
 
 

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Authority
-from orders import dashboard
+from orders.dashboard import selectors as dashboard
 from orders.models import Deadline, DeadlineStatus
 
 # The longest period the dashboard accepts (ten years), and the default (the last twelve months).

@@ -6,7 +6,7 @@ their order joined once), and costs exactly one SQL query whatever the number of
 orders and deadlines (or none, when it only regroups rows already read), so that
 each can be timed on its own by the benchmark (``bench/``) and compared with its
 raw SQL. The definitions below are the ones docs/dashboard.md states; the
-deadlines list's filters (``orders.dashboard_forms.DeadlineFilter``) reuse the
+deadlines list's filters (``orders.dashboard.forms.DeadlineFilter``) reuse the
 same ``Q`` objects, so a figure and the list it links to always agree.
 
 The deadline figures are one query over the deadlines of the visible orders,
@@ -30,11 +30,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
 from casework.models import Authority, User
 from casework.permissions import investigations_visible_to
+from orders.deadlines import local_today
 from orders.models import (
     ACTIVE_DEADLINE_STATUSES,
     ORDER_STATUSES_NOT_RUNNING,
@@ -46,10 +49,8 @@ from orders.models import (
 )
 from orders.permissions import orders_visible_to
 
-# Who may open the dashboard: managers (it is theirs), legal staff (they track the
-# deadlines and court challenges of their authority's orders), administrators and
-# superusers. Investigators work from their investigations and "my deadlines".
-DASHBOARD_ROLES = ("is_manager", "is_legal", "is_administrator")
+if TYPE_CHECKING:
+    from orders.dashboard.forms import DeadlineFilter
 
 # The paths from a deadline to its order (see the module's docstring).
 VIA_ORDER = "order__"
@@ -67,13 +68,6 @@ COMPLIANCE_BUCKETS: tuple[tuple[int, int | None], ...] = (
     (181, 365),
     (366, None),
 )
-
-
-def can_see_dashboard(user: User) -> bool:
-    """Managers, legal staff, administrators and superusers (no query)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return bool(user.is_superuser or any(getattr(user, role, False) for role in DASHBOARD_ROLES))
 
 
 # --- The sets everything is counted in -------------------------------------------------------
@@ -347,3 +341,34 @@ def dashboard_authorities(rows: list[AuthorityStatusCounts]) -> QuerySet[Authori
     visible orders are not read again: one query by primary key.
     """
     return Authority.objects.filter(pk__in=[row.authority_id for row in rows]).order_by("code")
+
+
+# --- The page's today, the deadlines list -------------------------------------------------------
+
+
+def page_today(user: User) -> date:
+    """Today in the user's authority's time zone (UTC for staff without one).
+
+    Fetches the authority with its jurisdiction (one query) and sets it on the user,
+    so that the page header and the bell do not fetch it again.
+    """
+    if user.authority_id is None:
+        return local_today(timezone.now(), "UTC")
+    user.authority = Authority.objects.select_related("jurisdiction").get(pk=user.authority_id)
+    return local_today(timezone.now(), user.authority.jurisdiction.time_zone)
+
+
+def deadline_list(user: User, filters: DeadlineFilter) -> QuerySet[Deadline]:
+    """The deadlines of the issued orders ``user`` may see, filtered, with what the table shows (one query a page).
+
+    Everything reaches the order through ``Deadline.order`` (``VIA_ORDER``), as the
+    dashboard does: the visibility, the filters, the sort and the columns share one join
+    (``orders.tables.DeadlineListTable`` reads the order there), and the count reads no term.
+    """
+    deadlines = dashboard_deadlines(user, prefix=VIA_ORDER)
+    filters.is_valid()  # an invalid value is ignored; its error is shown on the form
+    return (
+        filters.filter_queryset(deadlines)
+        .select_related("term", "order__authority__jurisdiction", "order__investigation")
+        .order_by(F("due_on").asc(nulls_last=True), "order__authority__code", "order__number", "term__number")
+    )

@@ -1,4 +1,4 @@
-"""Order documents: the rendered PDFs of an order, one version per rendering (services and selectors).
+"""Order documents' services: render an order as a PDF, one version per rendering (reads: ``selectors``).
 
 A document is written once. ``document_request`` makes a pending row with the
 next version for (order, language) and asks a worker to render it;
@@ -15,24 +15,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
-from django.http import Http404
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from casework.models import User
 from casework.services import save_recorded
-from orders.models import Order, OrderDocument, Term
-from orders.pdf import LANGUAGES, render_order_pdf_with_pages, term_text
-from orders.permissions import orders_visible_to
+from orders.documents.pdf import render_order_pdf_with_pages
+from orders.documents.selectors import document_filename, document_languages
+from orders.models import Order, OrderDocument
 
 logger = logging.getLogger(__name__)
 
@@ -50,88 +47,6 @@ RENDER_STALE_AFTER = timedelta(seconds=75)
 MAX_RENDER_ATTEMPTS = 3
 # ...as is one still pending this long after it was asked for, so that the page stops waiting.
 GIVE_UP_AFTER = timedelta(hours=1)
-
-
-# --- Selectors ------------------------------------------------------------------------------------------
-
-
-def document_languages(order: Order) -> list[str]:
-    """The languages the order's authority issues in (``Authority.issues_in``); English if it says none."""
-    languages = [language for language in order.authority.issues_in or [] if language in LANGUAGES]
-    return languages or ["en"]
-
-
-def documents_for_order(order: Order) -> QuerySet[OrderDocument]:
-    """Every document of the order, newest version first in each language (one query)."""
-    return OrderDocument.objects.filter(order=order).select_related("requested_by").order_by("language", "-version")
-
-
-def document_latest_ready(order: Order, language: str) -> OrderDocument | None:
-    """The newest ready document of the order in ``language``."""
-    return (
-        OrderDocument.objects.filter(order=order, language=language, status=OrderDocument.Status.READY)
-        .order_by("-version")
-        .first()
-    )
-
-
-def get_document_for_user(user: User, pk: int) -> OrderDocument:
-    """A document of an order ``user`` may see, or 404 (the same answer as a document that does not exist)."""
-    try:
-        return OrderDocument.objects.select_related("order__authority").get(pk=pk, order__in=orders_visible_to(user))
-    except OrderDocument.DoesNotExist:
-        raise Http404("No such document.") from None
-
-
-@dataclass(frozen=True)
-class LanguageDocuments:
-    """The order's documents in one language, for the documents panel."""
-
-    language: str
-    label: str
-    versions: list[OrderDocument]
-    latest_ready: OrderDocument | None
-    # Terms without text in this language: the PDF would show their other text.
-    missing_terms: list[int]
-
-    @property
-    def pending(self) -> bool:
-        return any(document.status == OrderDocument.Status.PENDING for document in self.versions)
-
-
-@dataclass(frozen=True)
-class DocumentsPanel:
-    languages: list[LanguageDocuments]
-    can_render: bool
-
-    @property
-    def pending(self) -> list[OrderDocument]:
-        return [d for lang in self.languages for d in lang.versions if d.status == OrderDocument.Status.PENDING]
-
-
-def documents_panel(order: Order, terms: Sequence[Term], *, can_render: bool) -> DocumentsPanel:
-    """What the order page's documents panel shows; ``terms`` are the page's (no query). One query."""
-    documents = list(documents_for_order(order))
-    labels = dict(OrderDocument.Language.choices)
-    languages = []
-    for language in document_languages(order):
-        versions = [document for document in documents if document.language == language]
-        languages.append(
-            LanguageDocuments(
-                language=language,
-                label=str(labels[language]),
-                versions=versions,
-                latest_ready=next((d for d in versions if d.status == OrderDocument.Status.READY), None),
-                missing_terms=[term.number for term in terms if term_text(term, language)[1] != language],
-            )
-        )
-    return DocumentsPanel(languages=languages, can_render=can_render)
-
-
-def document_filename(document: OrderDocument) -> str:
-    """The download's name: ``OIPC-BC-P21-08-en-v2.pdf`` (codes and numbers are already file-safe)."""
-    order = document.order
-    return f"{order.authority.code}-{order.number}-{document.language}-v{document.version}.pdf"
 
 
 # --- Services ------------------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casework.models import User
-from orders import exports
+from orders import permissions
+from orders.exports import bundles, feeds, spreadsheets
 from orders.filters import OrderFilter
 from orders.models import ExportJob, Order, OrderDocument
 from orders.permissions import orders_visible_to
@@ -62,9 +63,9 @@ def _today() -> str:
 def orders_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The orders list as CSV: the same orders, filters and order as the page, every row (not one page)."""
     user = _staff(request)
-    orders = exports.orders_for_csv(user, OrderFilter(request.GET)).iterator(chunk_size=exports.CSV_CHUNK)
-    rows = exports.order_csv_rows(orders, absolute=request.build_absolute_uri)
-    return _csv_response(exports.csv_stream(exports.ORDER_COLUMNS, rows), f"orders-{_today()}.csv")
+    orders = spreadsheets.orders_for_csv(user, OrderFilter(request.GET)).iterator(chunk_size=spreadsheets.CSV_CHUNK)
+    rows = spreadsheets.order_csv_rows(orders, absolute=request.build_absolute_uri)
+    return _csv_response(spreadsheets.csv_stream(spreadsheets.ORDER_COLUMNS, rows), f"orders-{_today()}.csv")
 
 
 @login_required
@@ -74,10 +75,10 @@ def deadlines_csv(request: HttpRequest) -> StreamingHttpResponse:
     user = _staff(request)
     mine = request.GET.get("mine") == "1"
     filters = None if mine else OrderFilter(request.GET)
-    deadlines = exports.deadlines_for_csv(user, filters, mine=mine).iterator(chunk_size=exports.CSV_CHUNK)
-    rows = exports.deadline_csv_rows(deadlines, absolute=request.build_absolute_uri)
+    deadlines = spreadsheets.deadlines_for_csv(user, filters, mine=mine).iterator(chunk_size=spreadsheets.CSV_CHUNK)
+    rows = spreadsheets.deadline_csv_rows(deadlines, absolute=request.build_absolute_uri)
     name = "my-deadlines" if mine else "deadlines"
-    return _csv_response(exports.csv_stream(exports.DEADLINE_COLUMNS, rows), f"{name}-{_today()}.csv")
+    return _csv_response(spreadsheets.csv_stream(spreadsheets.DEADLINE_COLUMNS, rows), f"{name}-{_today()}.csv")
 
 
 # --- Bundles -------------------------------------------------------------------------------------------
@@ -109,7 +110,7 @@ class BundleForm(forms.Form):
 def export_new(request: HttpRequest) -> HttpResponse:
     """Choose orders (the orders list's filters preselect them) and a language; build the bundle."""
     user = _staff(request)
-    exports.check_may_export_bundles(user)
+    permissions.check_may_export_bundles(user)
     filters = OrderFilter(request.GET)
     form = BundleForm(request.POST if request.method == "POST" else None, user=user)
     selected: set[int] = set()
@@ -117,10 +118,10 @@ def export_new(request: HttpRequest) -> HttpResponse:
         posted = request.POST.getlist("orders")
         selected = {int(value) for value in posted if value.isdigit()}
         # An order the user may not see answers 404, as everywhere, before the form says anything.
-        exports.get_orders_for_user(user, selected)
+        permissions.get_orders_for_user(user, selected)
         if form.is_valid():
             try:
-                job = exports.export_bundle_request(
+                job = bundles.export_bundle_request(
                     user=user, orders=form.cleaned_data["orders"], language=form.cleaned_data["language"]
                 )
             except ValidationError as error:
@@ -128,9 +129,9 @@ def export_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The bundle is being built. This page shows its progress."))
                 return redirect("orders:export_detail", pk=job.pk)
-    candidates = list(order_list(user, filters)[: exports.MAX_BUNDLE_ORDERS + 1])
-    too_many = len(candidates) > exports.MAX_BUNDLE_ORDERS
-    candidates = candidates[: exports.MAX_BUNDLE_ORDERS]
+    candidates = list(order_list(user, filters)[: bundles.MAX_BUNDLE_ORDERS + 1])
+    too_many = len(candidates) > bundles.MAX_BUNDLE_ORDERS
+    candidates = candidates[: bundles.MAX_BUNDLE_ORDERS]
     if request.method == "GET":
         selected = {order.pk for order in candidates}
     context = {
@@ -138,7 +139,7 @@ def export_new(request: HttpRequest) -> HttpResponse:
         "candidates": candidates,
         "selected": selected,
         "too_many": too_many,
-        "max_orders": exports.MAX_BUNDLE_ORDERS,
+        "max_orders": bundles.MAX_BUNDLE_ORDERS,
         "filtered": any(request.GET.get(name) for name in filters.filters),
     }
     return render(request, "orders/export_new.html", context)
@@ -148,7 +149,7 @@ def export_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_list(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    context = {"jobs": list(exports.export_list(user)), "can_bundle": exports.may_export_bundles(user)}
+    context = {"jobs": list(bundles.export_list(user)), "can_bundle": permissions.may_export_bundles(user)}
     return render(request, "orders/export_list.html", context)
 
 
@@ -156,11 +157,11 @@ def export_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _staff(request)
-    job = exports.get_export_for_user(user, pk)
+    job = permissions.get_export_for_user(user, pk)
     context = {
         "job": job,
-        "status": exports.export_status(job),
-        "filename": exports.export_filename(job),
+        "status": bundles.export_status(job),
+        "filename": bundles.export_filename(job),
         # Only those the user still sees: the page never names one they lost access to.
         "orders": list(
             orders_visible_to(user)
@@ -178,19 +179,19 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def export_status(request: HttpRequest, pk: int) -> JsonResponse:
     """What the status page polls while the bundle is built."""
     user = _staff(request)
-    job = exports.get_export_for_user(user, pk)
-    return JsonResponse(exports.export_status(job))
+    job = permissions.get_export_for_user(user, pk)
+    return JsonResponse(bundles.export_status(job))
 
 
 @login_required
 @require_GET
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
     user = _staff(request)
-    job = exports.get_export_for_user(user, pk)
+    job = permissions.get_export_for_user(user, pk)
     # A bundle whose orders its owner no longer sees all of is gone for them, like a missing one.
-    if job.status != ExportJob.Status.READY or not exports.export_still_visible(job, user):
+    if job.status != ExportJob.Status.READY or not permissions.export_still_visible(job, user):
         raise Http404("No such export.")
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=exports.export_filename(job))
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=bundles.export_filename(job))
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -201,9 +202,9 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The user's open deadlines as iCalendar; the secret in the address is the only credential."""
-    feed = exports.calendar_feed_for_token(token)
-    deadlines = exports.calendar_deadlines(feed.user)
-    body = exports.calendar_ics(deadlines, absolute=request.build_absolute_uri)
+    feed = feeds.calendar_feed_for_token(token)
+    deadlines = feeds.calendar_deadlines(feed.user)
+    body = feeds.calendar_ics(deadlines, absolute=request.build_absolute_uri)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     response["Cache-Control"] = "private, no-cache"
@@ -222,7 +223,7 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
     """Confirm, then give the user a new secret address; the old one answers 404 from then on."""
     user = _staff(request)
     if request.method == "POST":
-        exports.calendar_feed_reset(user=user)
+        feeds.calendar_feed_reset(user=user)
         messages.success(
             request,
             _("Your calendar address was reset. Subscribe again with the new address; the old one no longer works."),

@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casework.models import User
-from orders.documents import document_filename, document_request, get_document_for_user
+from orders.documents.selectors import document_filename
+from orders.documents.services import document_request
 from orders.models import OrderDocument
-from orders.permissions import get_order_for_user
+from orders.permissions import get_document_for_user, get_order_for_user
 
 
 def _document(request: HttpRequest, authority: str, number: str, pk: int) -> OrderDocument:

@@ -8,7 +8,6 @@ what the user may see (``orders.permissions.orders_visible_to``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
@@ -16,42 +15,25 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
-from django.db.models.query import ModelIterable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from casework.models import Authority, User
 from casework.tables import configure
-from orders import dashboard
-from orders.dashboard_forms import DashboardForm, DeadlineFilter
-from orders.deadlines import local_today
+from orders.dashboard import selectors as dashboard
+from orders.dashboard.forms import DashboardForm, DeadlineFilter
 from orders.models import Deadline, OrderStatus
+from orders.permissions import can_see_dashboard
 from orders.selectors import DueState, due_state
-from orders.tables import DeadlineTable
+from orders.tables import DeadlineListTable
 
 
 def _staff(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def page_today(user: User) -> date:
-    """Today in the user's authority's time zone (UTC for staff without one).
-
-    Fetches the authority with its jurisdiction (one query) and caches it on the
-    user, so that the page header and the bell do not fetch it again.
-    """
-    if user.authority_id is None:
-        return local_today(timezone.now(), "UTC")
-    authority = Authority.objects.select_related("jurisdiction").get(pk=user.authority_id)
-    User._meta.get_field("authority").set_cached_value(user, authority)  # type: ignore[union-attr]
-    return local_today(timezone.now(), authority.jurisdiction.time_zone)
 
 
 # --- Links to the filtered lists -------------------------------------------------------------------
@@ -237,9 +219,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     9 the authorities the filter offers (by primary key).
     """
     user = _staff(request)
-    if not dashboard.can_see_dashboard(user):
+    if not can_see_dashboard(user):
         raise PermissionDenied(_("The dashboard is for managers, legal staff and administrators."))
-    today = page_today(user)
+    today = dashboard.page_today(user)
     # Every authority's orders, once: the filter's choices, then the chosen authority's rows.
     all_by_status = dashboard.orders_by_status(user)
     form = DashboardForm(request.GET or None, authorities=dashboard.dashboard_authorities(all_by_status), today=today)
@@ -285,65 +267,19 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 # --- The deadlines list -----------------------------------------------------------------------------
 
 
-class DeadlineListTable(DeadlineTable):
-    """Every deadline matching the filters, soonest first; days left or late counted on the page's today."""
-
-    caption = gettext_lazy("Deadlines matching the filters, soonest first.")
-
-    class Meta(DeadlineTable.Meta):
-        attrs = {"class": "table table-hover align-middle", "id": "deadline-list"}
-        empty_text = gettext_lazy("No deadline matches these filters.")
-
-    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.page_today = today
-
-    def _state(self, record: Deadline) -> DueState:
-        # One "today" for the page: the one the overdue filter used.
-        return due_state(record.due_on, record.status, self.page_today, met_on=record.met_on)
-
-
-class _WithTermOrder(ModelIterable):
-    """Hands each deadline's order (joined through ``Deadline.order``) to its term, whose order it is:
-    the table reads ``deadline.term.order``, and the order is joined once."""
-
-    def __iter__(self) -> Iterator[Any]:
-        for deadline in super().__iter__():
-            deadline.term.order = deadline.order
-            yield deadline
-
-
-def deadline_list_queryset(user: User, filters: DeadlineFilter) -> QuerySet[Deadline]:
-    """The deadlines of the issued orders ``user`` may see, filtered, with what the table shows (one query a page).
-
-    Everything reaches the order through ``Deadline.order`` (``dashboard.VIA_ORDER``), as the
-    dashboard does: the visibility, the filters, the sort and the columns share one join, and
-    the count reads no term.
-    """
-    deadlines = dashboard.dashboard_deadlines(user, prefix=dashboard.VIA_ORDER)
-    filters.is_valid()  # an invalid value is ignored; its error is shown on the form
-    queryset = (
-        filters.filter_queryset(deadlines)
-        .select_related("term", "order__authority__jurisdiction", "order__investigation")
-        .order_by(F("due_on").asc(nulls_last=True), "order__authority__code", "order__number", "term__number")
-    )
-    queryset._iterable_class = _WithTermOrder
-    return queryset
-
-
 @login_required
 @require_GET
 def deadline_list(request: HttpRequest) -> HttpResponse:
     """Queries: session, user, the user's authority (today), the bell, the authorities offered, the count, the page."""
     user = _staff(request)
-    today = page_today(user)
+    today = dashboard.page_today(user)
     filters = DeadlineFilter(request.GET, today=today)
-    table = configure(DeadlineListTable(deadline_list_queryset(user, filters), today=today), request)
+    table = configure(DeadlineListTable(dashboard.deadline_list(user, filters), today=today), request)
     context = {
         "filter": filters,
         "table": table,
         "today": today,
         "filtered": any(request.GET.get(name) for name in filters.filters),
-        "may_see_dashboard": dashboard.can_see_dashboard(user),
+        "may_see_dashboard": can_see_dashboard(user),
     }
     return render(request, "orders/deadline_list.html", context)

@@ -1,8 +1,7 @@
-"""What the background work still owes, for /healthz and the operations page, and the one repair.
+"""What the background work still owes, for /healthz and the operations page.
 
-Selectors read the backlog in one query per kind of work (e-mails, documents, export bundles),
-each through a partial index, so that a load balancer may ask every few seconds. The service
-``notifications_retry_failed`` sends e-mails that failed for good once more.
+One query per kind of work (e-mails, documents, export bundles), each through a partial
+index, so that a load balancer may ask every few seconds.
 """
 
 from __future__ import annotations
@@ -12,11 +11,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from casework.models import User
 from orders.models import OWED_EMAIL_STATUSES, ExportJob, Notification, OrderDocument
 
 log = logging.getLogger(__name__)
@@ -28,11 +25,6 @@ DOCUMENT_LATE_AFTER = timedelta(minutes=10)
 # Documents and bundles that failed within this period are reported (failures of a user's
 # request are shown to that user; the count tells an operator whether something is wrong).
 RECENT_FAILURES = timedelta(days=1)
-
-
-def can_operate(user: User) -> bool:
-    """The operations page is for administrators (and superusers)."""
-    return user.is_active and (user.is_superuser or user.is_administrator)
 
 
 @dataclass(frozen=True)
@@ -156,29 +148,3 @@ def failed_notifications(limit: int = 20) -> list[Notification]:
         .select_related("user", "alert__deadline__term__order__authority")
         .order_by("-created_at", "-pk")[:limit]
     )
-
-
-@transaction.atomic
-def notifications_retry_failed(*, actor: User, ids: list[int] | None = None) -> int:
-    """Send e-mails that failed for good once more (all of them, or those with ``ids``); returns how many.
-
-    Only failed ones: one being sent would go twice, one skipped because its recipient may no
-    longer see the investigation must stay unsent (delivery checks again before sending). Each
-    is sent as a single e-mail, digest or not, and is retried as a new one would be, for
-    ORDERS_EMAIL_RETRY_HOURS from now; delivery is asked for after the commit.
-    """
-    from orders.alerts import enqueue_delivery, retry_window
-
-    failed = Notification.objects.filter(email_status=Notification.Email.FAILED)
-    if ids is not None:
-        failed = failed.filter(pk__in=ids)
-    count = failed.update(
-        email_status=Notification.Email.PENDING,
-        email_attempts=0,
-        email_next_attempt_at=None,
-        email_retry_until=timezone.now() + retry_window(),
-    )
-    if count:
-        log.info("%s asked to send %d failed e-mail(s) again", actor, count)
-        transaction.on_commit(enqueue_delivery)
-    return count

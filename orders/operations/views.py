@@ -19,7 +19,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from casework.models import User, WorkerHeartbeat
-from orders.operations import backlog, can_operate, failed_notifications, notifications_retry_failed
+from orders.operations.backlog import backlog, failed_notifications
+from orders.operations.services import notifications_retry_failed
+from orders.permissions import can_operate
 
 
 def _operator(request: HttpRequest) -> User:

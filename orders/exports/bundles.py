@@ -1,63 +1,45 @@
-"""Exports of orders and deadlines: CSV files, the PDF bundle (a ZIP built in the background) and
-the iCalendar feed of a user's deadlines.
+"""The PDF bundle: a ZIP of order PDFs with a manifest, built in the background.
 
-What a user may export is what they may see (``orders.permissions.orders_visible_to``): the
-CSV files and the feed are built on it, and a bundle names only orders its owner sees when it is
-requested and still sees when it is built. ``orders.export_views`` holds the pages; this module
-the rows, the services and the builders, so that the command line or the API could reuse them.
-
-- CSV: ``csv_stream`` turns rows into UTF-8 text with a byte-order mark (Excel reads the accents
-  right), every text cell made safe against formula injection (``csv_cell``).
-- Bundle: ``export_bundle_request`` records the job and enqueues ``orders.tasks.export_bundle``,
-  which calls ``export_bundle_build`` (see its docstring for the steps).
-- Calendar: ``calendar_feed_get_or_create`` and ``calendar_feed_reset`` manage the secret;
-  ``calendar_ics`` writes the feed with the ``icalendar`` library.
+``export_bundle_request`` records the job and enqueues ``orders.tasks.export_bundle``, which
+calls ``export_bundle_build`` (see its docstring for the steps). A bundle names only orders
+its owner sees when it is requested and still sees when it is built
+(``orders.permissions.exports_visible_to``).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import logging
-import secrets
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 from typing import IO, Any
 
-import icalendar
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
-from django.http import Http404
+from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from casework.models import User
-from orders.deadlines import deadline_ends_at
-from orders.documents import document_languages, document_render_now
-from orders.filters import OrderFilter
+from orders.documents.selectors import document_languages
+from orders.documents.services import document_render_now
+from orders.exports.spreadsheets import csv_stream
 from orders.models import (
-    ACTIVE_DEADLINE_STATUSES,
-    ORDER_STATUSES_NOT_RUNNING,
-    CalendarFeed,
-    Deadline,
     ExportJob,
     Order,
     OrderDocument,
-    OrderStatus,
 )
-from orders.permissions import orders_visible_to
-from orders.selectors import LocalToday, deadlines_mine, due_state, order_list
+from orders.permissions import check_may_export_bundles, exports_visible_to, get_orders_for_user, orders_visible_to
 
 log = logging.getLogger(__name__)
+
 
 # A bundle is read by people, one order after another: past a few hundred, narrow the filters.
 MAX_BUNDLE_ORDERS = 200
@@ -67,217 +49,15 @@ RESEND_AFTER = timedelta(minutes=2)
 # ...and a bundle waiting or being built this long (200 orders take a few minutes) was lost
 # with its worker: it is marked failed with the reason, and its owner can ask again.
 GIVE_UP_AFTER = timedelta(hours=1)
-# Spreadsheet programs run a cell that starts with one of these as a formula (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Rows fetched per round trip while a CSV streams (one query still: a server-side cursor on PostgreSQL).
-CSV_CHUNK = 2000
-# The UID domain of the calendar events: fixed, so that a UID never changes with the host name.
-UID_DOMAIN = "case-tracker"
-
-AbsoluteUrl = Callable[[str], str]
-
-
-# --- CSV -------------------------------------------------------------------------------------------
-
-
-def csv_cell(value: object) -> str | int:
-    """One cell: text that a spreadsheet would run as a formula is prefixed with ``'``; numbers stay numbers."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return value
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value) if not isinstance(value, Decimal) else format(value, "f")
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    """A file that hands back what is written: ``csv.writer`` then yields each line as a string."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_stream(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
-    """The CSV text, line by line: a byte-order mark and the header first, then the rows as they come."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([csv_cell(name) for name in header])
-    for row in rows:
-        yield writer.writerow([csv_cell(value) for value in row])
-
-
-ORDER_COLUMNS = (
-    "authority",
-    "number",
-    "title",
-    "status",
-    "issued_on",
-    "served_on",
-    "next_due_on",
-    "legal_basis",
-    "investigation",
-    "investigation_title",
-    "url",
-)
-
-
-def orders_for_csv(user: User, filters: OrderFilter | None = None) -> QuerySet[Order]:
-    """The orders list as the user sees it (same visibility, filters and order): one query."""
-    return order_list(user, filters)
-
-
-def order_csv_rows(orders: Iterable[Order], *, absolute: AbsoluteUrl) -> Iterator[list[object]]:
-    for order in orders:
-        next_due: date | None = None if order.is_draft else getattr(order, "next_due", None)
-        yield [
-            order.authority.code,
-            order.number,
-            order.title,
-            order.status,
-            order.issued_on,
-            order.served_on,
-            next_due,
-            order.legal_basis,
-            order.investigation.reference,
-            order.investigation.title,
-            absolute(reverse("orders:detail", args=[order.authority.code, order.number])),
-        ]
-
-
-DEADLINE_COLUMNS = (
-    "authority",
-    "order",
-    "term",
-    "due_on",
-    "ends_at",
-    "time_zone",
-    "status",
-    "days_left",
-    "state",
-    "rule",
-    "explanation",
-    "term_text",
-    "order_status",
-    "investigation",
-    "url",
-)
-
-
-def deadlines_for_csv(user: User, filters: OrderFilter | None = None, *, mine: bool = False) -> QuerySet[Deadline]:
-    """The deadlines of the orders ``user`` sees (drafts left out: their dates are previews), one query.
-
-    ``filters`` narrows the orders as on the orders list; ``mine`` gives instead exactly
-    the "my deadlines" page's rows.
-    """
-    if mine:
-        return deadlines_mine(user)
-    orders = orders_visible_to(user).exclude(status=OrderStatus.DRAFT)
-    if filters is not None:
-        filters.is_valid()
-        orders = filters.filter_queryset(orders)
-    return (
-        Deadline.objects.filter(term__order__in=orders)
-        .select_related("term__order__authority__jurisdiction", "term__order__investigation")
-        .order_by(
-            F("due_on").asc(nulls_last=True), "term__order__authority__code", "term__order__number", "term__number"
-        )
-    )
-
-
-def deadline_csv_rows(
-    deadlines: Iterable[Deadline], *, absolute: AbsoluteUrl, now: datetime | None = None
-) -> Iterator[list[object]]:
-    today = LocalToday(now)
-    for deadline in deadlines:
-        term = deadline.term
-        order = term.order
-        time_zone = order.authority.jurisdiction.time_zone
-        local_today = today(time_zone)
-        state = due_state(deadline.due_on, deadline.status, local_today, met_on=deadline.met_on)
-        # Days left (negative: days late) only while the clock runs; a met, waived or stayed deadline has none.
-        running = deadline.status in ACTIVE_DEADLINE_STATUSES and deadline.due_on is not None
-        days_left = (deadline.due_on - local_today).days if running and deadline.due_on else None
-        url = reverse("orders:detail", args=[order.authority.code, order.number])
-        yield [
-            order.authority.code,
-            order.number,
-            term.number,
-            deadline.due_on,
-            deadline_ends_at(deadline.due_on, time_zone) if deadline.due_on else None,
-            time_zone,
-            deadline.status,
-            days_left,
-            state.text,
-            json.dumps(deadline.rule, sort_keys=True, ensure_ascii=False),
-            deadline.explanation,
-            term.text or term.text_fr,
-            order.status,
-            order.investigation.reference,
-            absolute(f"{url}#term-{term.number}"),
-        ]
-
-
-# --- The PDF bundle -----------------------------------------------------------------------------------
 
 
 class BundleError(Exception):
     """Why a bundle could not be built: stored on the job and shown to its owner."""
 
 
-def may_export_bundles(user: User) -> bool:
-    """Legal staff export bundles of order PDFs (superusers too). Costs no query."""
-    return bool(user.is_active) and (user.is_superuser or bool(user.is_legal))
-
-
-def check_may_export_bundles(user: User) -> None:
-    if not may_export_bundles(user):
-        raise PermissionDenied(_("Only legal staff may export bundles of orders."))
-
-
-def get_orders_for_user(user: User, ids: Iterable[int]) -> list[Order]:
-    """The orders with these ids, or 404 if any is missing or not visible to ``user`` (one query)."""
-    wanted = set(ids)
-    orders = list(
-        orders_visible_to(user)
-        .filter(pk__in=wanted)
-        .select_related("authority", "investigation")
-        .order_by("authority__code", "number")
-    )
-    if len(orders) != len(wanted):
-        raise Http404("No such order.")
-    return orders
-
-
-def exports_visible_to(user: User) -> QuerySet[ExportJob]:
-    """The user's own exports whose every order they still see: one holding an order of a case they were
-    unassigned from since is gone for them, like a missing one (its page, status, download and list row)."""
-    hidden_order = ExportJob.orders.through.objects.filter(exportjob_id=OuterRef("pk")).exclude(
-        order_id__in=orders_visible_to(user).values("pk")
-    )
-    return ExportJob.objects.filter(user_id=user.pk).exclude(Exists(hidden_order))
-
-
-def get_export_for_user(user: User, pk: int) -> ExportJob:
-    """One of ``user``'s own exports that they may still see; anything else answers 404, like a missing one."""
-    try:
-        return exports_visible_to(user).get(pk=pk)
-    except ExportJob.DoesNotExist:
-        raise Http404("No such export.") from None
-
-
 def export_list(user: User, limit: int = 20) -> QuerySet[ExportJob]:
     """The user's recent exports, newest first (one query)."""
     return exports_visible_to(user).order_by("-created_at", "-pk")[:limit]
-
-
-def export_still_visible(job: ExportJob, user: User) -> bool:
-    """Whether ``user`` still sees every order of the bundle (one query): else the download answers 404."""
-    return not job.orders.exclude(pk__in=orders_visible_to(user).values("pk")).exists()
 
 
 def export_bundle_request(*, user: User, orders: Iterable[Order], language: str = "") -> ExportJob:
@@ -572,99 +352,3 @@ def export_status(job: ExportJob) -> dict[str, Any]:
 
 def export_filename(job: ExportJob) -> str:
     return f"orders-export-{job.pk}.zip"
-
-
-# --- The calendar feed --------------------------------------------------------------------------------
-
-
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def calendar_feed_get_or_create(*, user: User) -> CalendarFeed:
-    """The user's calendar secret, made on first use (two requests at once make only one: the row is unique)."""
-    feed = CalendarFeed.objects.filter(user=user).first()
-    if feed is not None:
-        return feed
-    try:
-        with transaction.atomic():
-            return CalendarFeed.objects.create(user=user, token=_new_token(), created_at=timezone.now())
-    except IntegrityError:  # another request made it first
-        return CalendarFeed.objects.get(user=user)
-
-
-@transaction.atomic
-def calendar_feed_reset(*, user: User) -> CalendarFeed:
-    """Replace the user's secret: the old address stops working at once (it answers 404)."""
-    feed = calendar_feed_get_or_create(user=user)
-    feed.token = _new_token()
-    feed.created_at = timezone.now()
-    feed.last_used_at = None
-    feed.full_clean()
-    feed.save(update_fields=["token", "created_at", "last_used_at"])
-    log.info("calendar feed of %s reset", user.username)
-    return feed
-
-
-def calendar_feed_for_token(token: str, *, now: datetime | None = None) -> CalendarFeed:
-    """The feed this secret opens, with its user (active); 404 for an unknown secret. Notes the use."""
-    try:
-        feed = CalendarFeed.objects.select_related("user").get(token=token, user__is_active=True)
-    except CalendarFeed.DoesNotExist:
-        raise Http404("No such calendar.") from None
-    feed.last_used_at = now or timezone.now()
-    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=feed.last_used_at)
-    return feed
-
-
-def calendar_deadlines(user: User) -> QuerySet[Deadline]:
-    """The open deadlines of the running orders ``user`` may see now, with a due date (one query)."""
-    return (
-        Deadline.objects.filter(status__in=ACTIVE_DEADLINE_STATUSES, due_on__isnull=False)
-        .filter(term__order__in=orders_visible_to(user))
-        .exclude(term__order__status__in=ORDER_STATUSES_NOT_RUNNING)
-        .select_related("term__order__authority__jurisdiction")
-        .order_by("due_on", "term__order__authority__code", "term__order__number", "term__number")
-    )
-
-
-def deadline_uid(deadline: Deadline) -> str:
-    """Stable per deadline: a moved due date updates the same event in the calendar program."""
-    return f"deadline-{deadline.pk}@{UID_DOMAIN}"
-
-
-def calendar_ics(deadlines: Iterable[Deadline], *, absolute: AbsoluteUrl, now: datetime | None = None) -> bytes:
-    """An iCalendar document: one all-day event per deadline, on its due date."""
-    stamp = now or timezone.now()
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Case tracker//Deadlines//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", _("Case tracker deadlines"))
-    for deadline in deadlines:
-        if deadline.due_on is None:
-            continue
-        term = deadline.term
-        order = term.order
-        url = absolute(reverse("orders:detail", args=[order.authority.code, order.number]) + f"#term-{term.number}")
-        summary = _("%(authority)s %(number)s term %(term)d due") % {
-            "authority": order.authority.code,
-            "number": order.number,
-            "term": term.number,
-        }
-        ends = _("Ends at 23:59:59 %(zone)s.") % {"zone": order.authority.jurisdiction.time_zone}
-        description = "\n\n".join(part for part in (term.text or term.text_fr, deadline.explanation, ends, url) if part)
-        event = icalendar.Event()
-        event.add("uid", deadline_uid(deadline))
-        event.add("dtstamp", stamp)
-        event.add("dtstart", deadline.due_on)
-        if deadline.due_on < date.max:  # an all-day event without DTEND lasts the one day anyway
-            event.add("dtend", deadline.due_on + timedelta(days=1))
-        event.add("summary", summary)
-        event.add("description", description)
-        event.add("url", url)
-        event.add("last-modified", deadline.updated_at)
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
-    return calendar.to_ical()

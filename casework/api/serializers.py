@@ -1,0 +1,94 @@
+"""What the API shows of investigations (read-only), and the small reference objects other resources nest.
+
+Related rows are nested as small "reference" objects (an investigation's reference and
+URL) rather than bare ids, so that a client can follow them. The viewsets fetch
+everything a serializer reads: a serializer here never causes a query of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from casework.extensions import InvestigationApiExtension
+from casework.models import Investigation, Organization, Participation
+
+
+def absolute_url(serializer: serializers.Serializer[Any], viewname: str, **kwargs: Any) -> str:
+    return reverse(viewname, kwargs=kwargs, request=serializer.context.get("request"))
+
+
+class InvestigationRefSerializer(serializers.Serializer[Investigation]):
+    reference = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, investigation: Investigation) -> str:
+        return absolute_url(self, "api:investigation-detail", reference=investigation.reference)
+
+
+class RespondentSerializer(serializers.ModelSerializer[Organization]):
+    class Meta:
+        model = Organization
+        fields = ["name", "kind", "country"]
+
+
+class ParticipantSerializer(serializers.ModelSerializer[Participation]):
+    authority = serializers.CharField(source="authority.code", read_only=True)
+    statutes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Participation
+        fields = ["authority", "role", "statutes", "file_number", "joined_on"]
+
+
+class InvestigationSerializer(serializers.ModelSerializer[Investigation]):
+    url = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField(help_text="The investigation's page in the application.")
+    respondents = RespondentSerializer(many=True, read_only=True)
+    participants = ParticipantSerializer(source="participations", many=True, read_only=True)
+
+    class Meta:
+        model = Investigation
+        fields = [
+            "reference",
+            "url",
+            "page_url",
+            "title",
+            "summary",
+            "origin",
+            "opened_on",
+            "closed_on",
+            "stage",
+            "disposition",
+            "confidential",
+            "respondents",
+            "participants",
+            "updated_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, investigation: Investigation) -> str:
+        return absolute_url(self, "api:investigation-detail", reference=investigation.reference)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_page_url(self, investigation: Investigation) -> str:
+        return absolute_url(self, "casework:investigation_detail", reference=investigation.reference)
+
+
+def extended_investigation_serializer(
+    extensions: Iterable[InvestigationApiExtension],
+) -> type[InvestigationSerializer]:
+    """``InvestigationSerializer`` with the extensions' fields, before ``updated_at`` (same name: same schema)."""
+    fields = {name: make() for extension in extensions for name, make in extension.fields.items()}
+    if not fields:
+        return InvestigationSerializer
+    own = InvestigationSerializer.Meta.fields
+    meta = type("Meta", (InvestigationSerializer.Meta,), {"fields": [*own[:-1], *fields, own[-1]]})
+    attributes = {"__module__": __name__, "__qualname__": "InvestigationSerializer", "Meta": meta, **fields}
+    return type("InvestigationSerializer", (InvestigationSerializer,), attributes)
