@@ -52,18 +52,20 @@ def _imports(path: Path) -> Iterator[tuple[str, bool]]:
     for node in ast.walk(tree):
         if id(node) in typing_only:
             continue
-        names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        lazy = node.col_offset > 0
         for name in names:
             if name.split(".")[0] not in APPS:
                 continue
             while name and name not in MODULES:
                 name = name.rpartition(".")[0]
             if name:
-                yield name, node.col_offset > 0
+                yield name, lazy
 
 
 def test_casework_never_imports_orders() -> None:
