@@ -77,6 +77,9 @@ class Tracked(Generic[Root]):
     select: tuple[str, ...]
     describe: Callable[[Any], str]
     skipped: frozenset[str] = field(default_factory=frozenset)
+    # How some fields' values read in the reader's language, from the history row they were recorded on
+    # (a deadline's stored English explanation, rebuilt from its steps): field name → (row, value) → text.
+    presenters: Mapping[str, Callable[[Any, object], str]] = field(default_factory=dict)
 
 
 def historical(model: type[models.Model]) -> Any:
@@ -185,17 +188,24 @@ def _m2m_snapshots(tracked: Tracked[Root], root: Root, limit: int) -> dict[str, 
     return snapshots
 
 
-def _field_changes(row: Any, before: Any, skipped: Collection[str]) -> Iterable[FieldChange]:
+def _field_changes(
+    row: Any,
+    before: Any,
+    skipped: Collection[str],
+    presenters: Mapping[str, Callable[[Any, object], str]] | None = None,
+) -> Iterable[FieldChange]:
     m2m_names = [m2m.name for m2m in row._history_m2m_fields]
     # foreign_keys_are_objs=False: compares raw ids, so diffing costs no query.
     delta = row.diff_against(before, excluded_fields=[*skipped, *m2m_names])
     for change in delta.changes:
         model_field = row._meta.get_field(change.field)
-        yield FieldChange(
-            str(model_field.verbose_name),
-            format_value(before, model_field, change.old),
-            format_value(row, model_field, change.new),
-        )
+        present = (presenters or {}).get(change.field)
+        if present is not None:
+            old = Truncator(present(before, change.old)).chars(400) if change.old else "—"
+            new = Truncator(present(row, change.new)).chars(400) if change.new else "—"
+        else:
+            old, new = format_value(before, model_field, change.old), format_value(row, model_field, change.new)
+        yield FieldChange(str(model_field.verbose_name), old, new)
 
 
 def history(
@@ -222,7 +232,7 @@ def history(
             before = previous[row.history_id]
             changes: list[FieldChange] = []
             if row.history_type == "~" and before is not None:
-                changes.extend(_field_changes(row, before, skipped))
+                changes.extend(_field_changes(row, before, skipped, tracked.presenters))
                 for name, sets in snapshots.items():
                     old, new = sets.get(before.history_id, []), sets.get(row.history_id, [])
                     if sorted(old) != sorted(new):

@@ -18,7 +18,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -30,7 +29,16 @@ from django.utils.translation import ngettext
 from casework.dates import shift
 from casework.history import HISTORY_LIMIT, HistoryEntry, Tracked, historical, history
 from casework.models import Investigation, User
-from orders.deadlines import days_late, deadline_ends_at, ladder, local_today, penalty_accrued, rung_dates
+from orders.bilingual import language_in_sentence
+from orders.deadlines import (
+    days_late,
+    deadline_ends_at,
+    explanation_for_reader,
+    ladder,
+    local_today,
+    penalty_accrued,
+    rung_dates,
+)
 from orders.models import (
     ACTIVE_DEADLINE_STATUSES,
     ORDER_STATUSES_NOT_ALERTING,
@@ -368,8 +376,8 @@ def _order_deadlines_ever(order: Order) -> QuerySet[Any]:
 
 
 def _language_name(code: str) -> str:
-    """The language's name in the reader's language ("French", "anglais"), or the code if unknown."""
-    return str(dict(settings.LANGUAGES).get(code, code))
+    """The language's name inside a sentence in the reader's language ("French", « anglais »), or the code."""
+    return language_in_sentence(code)
 
 
 # The parent a row hangs from, and the deadline's computation as data (its explanation,
@@ -386,6 +394,8 @@ def _tracked_models() -> tuple[Tracked[Order], ...]:
             lambda o: Q(term_id__in=_order_terms_ever(o)),
             ("term",),
             lambda row: _("deadline of term %(n)s") % {"n": _number(row.term, row.term_id)},
+            # The stored explanation is English; the reader's language is rebuilt from the row's steps.
+            presenters={"explanation": lambda row, value: explanation_for_reader(row.steps, str(value))},
         ),
         Tracked(
             Stay,

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
+from orders.bilingual import reader_language, term_text
 from orders.models import ORDER_STATUSES_NOT_RUNNING, Deadline, Order
 from orders.selectors import DueState, LocalToday, due_state
 
@@ -177,8 +178,14 @@ class DeadlineTable(tables.Table):
         )
 
     def render_term(self, record: Deadline) -> SafeString:
-        text = record.term.text or record.term.text_fr
-        return format_html('<span class="fw-semibold">{}</span> {}', record.term.number, Truncator(text).words(16))
+        # The reader's language; the other text, marked with its language, only when the term has none.
+        text = term_text(record.term)
+        shown = Truncator(text.text).words(16)
+        if text.language == reader_language():
+            return format_html('<span class="fw-semibold">{}</span> {}', record.term.number, shown)
+        return format_html(
+            '<span class="fw-semibold">{}</span> <span lang="{}">{}</span>', record.term.number, text.language, shown
+        )
 
     def render_investigation(self, record: Deadline) -> SafeString:
         reference = self._order(record).investigation.reference

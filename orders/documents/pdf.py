@@ -32,7 +32,8 @@ from django.utils.translation import ngettext
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from casework.models import Finding
+from casework.models import Finding, Statute
+from orders.bilingual import issue_text, legal_basis_text, order_title, statute_name, statute_title
 from orders.models import Deadline, Order, Term
 
 # The PDF/A flavour offered for archiving: PDF/A-3 level A ("accessible": tagged, Unicode text).
@@ -214,6 +215,7 @@ class PdfFinding:
     statute: str
     provision: str
     issue: str
+    issue_language: str
     conclusion: str
     issued_on: str
     report_reference: str
@@ -264,9 +266,11 @@ def _findings(order: Order, language: str) -> list[PdfFinding]:
         return [
             PdfFinding(
                 # French names the statute by its title ("la Loi sur …"); English by its short name.
-                statute=finding.statute.short_name if language == "en" else finding.statute.title,
+                statute=statute_name(finding.statute, language),
                 provision=finding.provision,
-                issue=finding.issue,
+                # One of the usual issues is put in French (orders.bilingual.ISSUES); any other stays as typed.
+                issue=issue_text(finding.issue, language).text,
+                issue_language=issue_text(finding.issue, language).language,
                 conclusion=str(finding.get_conclusion_display()),
                 issued_on=long_date(finding.issued_on, language),
                 report_reference=finding.report_reference,
@@ -332,6 +336,8 @@ def pdf_context(order: Order, language: str, *, base_url: str | None = None) -> 
         }
         participation = investigation.participations.filter(authority_id=authority.pk).first()
         statutes = list(participation.statutes.order_by("code")) if participation else []
+        # The legal basis is typed once; in the other language it names its statute by that language's title.
+        basis = legal_basis_text(order, Statute.objects.filter(enforced_by=authority), language)
         return {
             "order": order,
             "language": language,
@@ -346,7 +352,11 @@ def pdf_context(order: Order, language: str, *, base_url: str | None = None) -> 
             "investigation": investigation,
             "file_number": participation.file_number if participation else "",
             "respondents": respondents,
-            "statutes": statutes,
+            "statutes": [
+                {"title": statute_title(statute, language), "citation": statute.citation} for statute in statutes
+            ],
+            "order_title": order_title(order, language),
+            "legal_basis": basis,
             "findings": _findings(order, language),
             "recitals": order.recitals_fr if language == "fr" else order.recitals,
             "terms": _terms(order, language),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casework.models import User
+from orders.bilingual import language_in_sentence
 from orders.documents.selectors import document_filename
 from orders.documents.services import document_request
 from orders.models import OrderDocument
@@ -70,7 +71,7 @@ def document_render(request: HttpRequest, authority: str, number: str) -> HttpRe
         messages.info(
             request,
             _("Version %(version)s of the %(language)s PDF is being rendered; this page shows when it is ready.")
-            % {"version": document.version, "language": document.get_language_display()},
+            % {"version": document.version, "language": language_in_sentence(document.language)},
         )
     return redirect(reverse("orders:detail", args=[order.authority.code, order.number]) + "#documents-heading")
 

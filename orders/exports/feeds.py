@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.models import User
+from orders.bilingual import term_text
+from orders.deadlines import explanation_for_reader
 from orders.models import (
     ACTIVE_DEADLINE_STATUSES,
     ORDER_STATUSES_NOT_RUNNING,
@@ -117,7 +119,9 @@ def calendar_ics(deadlines: Iterable[Deadline], *, absolute: AbsoluteUrl, now: d
             "term": term.number,
         }
         ends = _("Ends at 23:59:59 %(zone)s.") % {"zone": order.authority.jurisdiction.time_zone}
-        description = "\n\n".join(part for part in (term.text or term.text_fr, deadline.explanation, ends, url) if part)
+        # The term and the explanation in the reader's language (the request's), as the pages show them.
+        explanation = explanation_for_reader(deadline.steps, deadline.explanation)
+        description = "\n\n".join(part for part in (term_text(term).text, explanation, ends, url) if part)
         event = icalendar.Event()
         event.add("uid", deadline_uid(deadline))
         event.add("dtstamp", stamp)

@@ -17,7 +17,8 @@ from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from casework.models import User
-from orders.deadlines import deadline_ends_at
+from orders.bilingual import term_text
+from orders.deadlines import deadline_ends_at, explanation_for_reader
 from orders.filters import OrderFilter
 from orders.models import (
     ACTIVE_DEADLINE_STATUSES,
@@ -174,8 +175,9 @@ def deadline_csv_rows(
             days_left,
             state.text,
             json.dumps(deadline.rule, sort_keys=True, ensure_ascii=False),
-            deadline.explanation,
-            term.text or term.text_fr,
+            # In the reader's language (the request's), as the pages show them.
+            explanation_for_reader(deadline.steps, deadline.explanation),
+            term_text(term).text,
             order.status,
             order.investigation.reference,
             absolute(f"{url}#term-{term.number}"),

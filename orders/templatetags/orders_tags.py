@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from orders import tables
+from orders.bilingual import Bilingual, language_in_sentence, reader_language, term_text
 from orders.deadlines import Computation, explanation_for_reader
-from orders.models import Deadline
+from orders.models import Deadline, Term
 from orders.permissions import can_see_dashboard
 from orders.selectors import DueState
 
@@ -83,6 +86,37 @@ def deadline_explanation(deadline: Deadline | Computation | None) -> str:
     if isinstance(deadline, Computation):
         return explanation_for_reader(deadline.steps(), deadline.explanation)
     return explanation_for_reader(deadline.steps, deadline.explanation)
+
+
+def bilingual_html(value: Bilingual, words: int | None = None) -> SafeString:
+    """The text, escaped; in a ``lang`` span when it is not in the reader's language (screen readers switch voice)."""
+    text = Truncator(value.text).words(words) if words else value.text
+    if value.language == reader_language():
+        return format_html("{}", text)
+    return format_html('<span lang="{}">{}</span>', value.language, text)
+
+
+@register.filter
+def reader_term_text(term: Term | None, words: int | None = None) -> SafeString | str:
+    """A term's text in the reader's language (its other text when it has none), ``|reader_term_text:12`` truncated."""
+    if term is None:
+        return ""
+    return bilingual_html(term_text(term), int(words) if words else None)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language code as its name inside a sentence: "English", « anglais » (lower case in French)."""
+    return language_in_sentence(str(code))
+
+
+@register.filter
+def reader_term_plain(term: Term | None, words: int | None = None) -> str:
+    """``reader_term_text`` for plain text (e-mails): no markup, nothing escaped."""
+    if term is None:
+        return ""
+    text = term_text(term).text
+    return Truncator(text).words(int(words)) if words else text
 
 
 @register.filter

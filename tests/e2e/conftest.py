@@ -27,6 +27,7 @@ import pytest
 
 from casework.models import User
 from tests.conftest import skip_or_fail
+from tests.e2e.menu import open_user_menu
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -153,8 +154,10 @@ def sign_in() -> Callable[[Page, User], Page]:
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(re.compile(r"/investigations/$"))
+        open_user_menu(page)  # signing out is in the header's user menu
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()
         expect(page.get_by_role("navigation", name="Main navigation")).to_contain_text(user.username)
+        page.keyboard.press("Escape")
         return page
 
     return sign_in_as

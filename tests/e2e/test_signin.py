@@ -20,6 +20,7 @@ from casework.models import Investigation, User
 from orders.models import Order
 from tests.conftest import Ref, _user
 from tests.e2e.helpers import field
+from tests.e2e.menu import open_user_menu
 from tests.orders.conftest import bc_order  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -51,6 +52,7 @@ def test_a_person_turns_on_two_factor_sign_in_and_signs_in_with_a_code(
     page: Page, sign_in: SignIn, shot: Shot, bob: User, csp_violations: list[str]
 ) -> None:
     sign_in(page, bob)
+    open_user_menu(page)
     page.get_by_role("link", name="Security").click()
     expect(page.get_by_role("heading", name="Sign-in and security", level=1)).to_be_visible()
     expect(page.locator("#two-factor-state")).to_contain_text("Off")
@@ -65,6 +67,7 @@ def test_a_person_turns_on_two_factor_sign_in_and_signs_in_with_a_code(
     expect(page.locator("#two-factor-state")).to_contain_text("On: signing in asks for your password")
     shot("turned on")
 
+    open_user_menu(page)
     page.get_by_role("button", name="Sign out").click()
     page.goto("/accounts/login/")
     field(page, "Username").fill("bob")
@@ -80,6 +83,7 @@ def test_a_person_turns_on_two_factor_sign_in_and_signs_in_with_a_code(
     field(page, "Code from your authenticator app").fill(app_code(secret, steps_ahead=1))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/investigations/$"))
+    open_user_menu(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     shot("signed in")
     assert csp_violations == []
@@ -108,6 +112,7 @@ def test_the_pages_with_scripts_and_pictures_keep_to_the_content_security_policy
     shot("api docs")
     # The admin site signs in through the same page.
     page.goto("/")
+    open_user_menu(page)
     page.get_by_role("button", name="Sign out").click()
     page.goto("/admin/")
     page.wait_for_url(re.compile(r"/accounts/login/\?next=/admin/$"))
