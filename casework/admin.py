@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 from casework.calendars import legal_calendar
 from casework.models import (
     Authority,
+    CaseDocument,
+    DocumentVersion,
     Event,
     Finding,
     HolidayAdjustment,
@@ -38,6 +40,7 @@ from casework.models import (
     Organization,
     Participation,
     Recommendation,
+    RespondentWithdrawal,
     Statute,
     User,
     WorkerHeartbeat,
@@ -354,6 +357,71 @@ class InvestigationLinkAdmin(SimpleHistoryAdmin):
     search_fields = ["from_investigation__reference", "to_investigation__reference", "note"]
     list_select_related = ["from_investigation", "to_investigation"]
     autocomplete_fields = ["from_investigation", "to_investigation"]
+
+
+@admin.register(RespondentWithdrawal)
+class RespondentWithdrawalAdmin(SimpleHistoryAdmin):
+    """Written by the investigation page's Withdraw and Restore (casework.services); here to look at."""
+
+    list_display = ["investigation", "organization", "withdrawn_at", "withdrawn_by", "restored_at"]
+    list_filter = ["restored_at"]
+    search_fields = ["investigation__reference", "organization__name", "withdrawal_reason"]
+    list_select_related = ["investigation", "organization", "withdrawn_by"]
+    autocomplete_fields = ["investigation", "organization"]
+    readonly_fields = ["withdrawn_by", "restored_by"]
+
+
+class DocumentVersionInline(admin.TabularInline):
+    """Versions are never edited: a new file is a new version, uploaded from the document's page."""
+
+    model = DocumentVersion
+    extra = 0
+    can_delete = False
+    fields = ("number", "filename", "content_type", "size", "sha256", "uploaded_at", "uploaded_by_name", "text_status")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(SimpleHistoryAdmin):
+    """What is said of a document; its files are its versions (read-only here, served only by the download view)."""
+
+    list_display = ["title", "investigation", "kind", "date", "confidentiality", "withdrawn_at"]
+    list_filter = ["kind", "confidentiality"]
+    search_fields = ["title", "author", "investigation__reference"]
+    list_select_related = ["investigation"]
+    autocomplete_fields = ["investigation", "finding"]
+    date_hierarchy = "date"
+    readonly_fields = ["created_by", "created_at", "withdrawn_by", "attached_type", "attached_id"]
+    inlines = [DocumentVersionInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A document comes with its file: added from the investigation's page, where the upload's rules apply.
+        return False
+
+
+@admin.register(DocumentVersion)
+class DocumentVersionAdmin(admin.ModelAdmin):
+    """Each uploaded file: to look at (its hash, type, the state of its text); never changed."""
+
+    list_display = ["filename", "document", "number", "content_type", "size", "uploaded_at", "text_status"]
+    list_filter = ["text_status", "content_type"]
+    search_fields = ["filename", "sha256", "document__title", "document__investigation__reference"]
+    list_select_related = ["document"]
+    # Not the file: it has no URL (only the download view serves it, after checking who may see the case).
+    readonly_fields = [
+        field.name for field in DocumentVersion._meta.fields if field.name not in ("search_vector", "file")
+    ]
+    exclude = ["search_vector", "file"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: DocumentVersion | None = None) -> bool:
+        # The change page shows it, read-only (Django shows a read-only "view" page then).
+        return False
 
 
 # --- Operations -------------------------------------------------------------------------

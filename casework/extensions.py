@@ -13,6 +13,8 @@ tested, with nothing registered.
 - ``investigation_panels``: sections of the investigation page, after casework's own, in
   the order they were registered.
 - ``investigation_api``: fields, their prefetches and filters added to ``/api/investigations/``.
+- ``document_attachments``: the objects of another app a case document may be attached to.
+- ``home_panels``: sections of the signed-in user's home page (``/``), after casework's own.
 """
 
 from __future__ import annotations
@@ -120,3 +122,36 @@ class InvestigationApiExtension:
 
 
 investigation_api: Registry[InvestigationApiExtension] = Registry("investigation_api")
+
+
+# --- Case documents ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentAttachment:
+    """Objects of another app that a case document may be attached to (an order, a compliance submission).
+
+    Registered under the model's label (``"orders.order"``); the link is a generic one
+    (``CaseDocument.attached_to``), so casework names no model of the app.
+
+    - ``label``: what the upload form calls them ("Order", "Compliance submission").
+    - ``choices(user, investigation)``: those of the investigation the user may attach to, as
+      (object, label) pairs, in the order offered.
+    - ``describe(obj)``: (label, URL) of one, as the document's page names it.
+    """
+
+    label: str
+    choices: Callable[[Any, Investigation], Sequence[tuple[Any, str]]]
+    describe: Callable[[Any], tuple[str, str]]
+
+
+document_attachments: Registry[DocumentAttachment] = Registry("document_attachments")
+
+
+# --- The home page -------------------------------------------------------------------------------
+
+# A panel renders its section of the signed-in user's home page (``request.user``): HTML, escaped by
+# its template. Casework's own sections (the user's cases) come first, then these in order.
+HomePanel = Callable[["HttpRequest"], str]
+
+home_panels: Registry[HomePanel] = Registry("home_panels")

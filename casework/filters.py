@@ -1,8 +1,13 @@
 """The investigations list's filters.
 
-Filters on related rows (an authority taking part, a respondent's name) use
-``Exists`` subqueries: a join would repeat an investigation once per matching
-row, and ``distinct()`` would fight the table's ordering and the paginator's count.
+Filters on related rows (an authority taking part, a respondent's name, a document's
+text, an assignee) use ``Exists`` subqueries: a join would repeat an investigation once per
+matching row, and ``distinct()`` would fight the table's ordering and the paginator's count.
+
+An authority is named in the URL by its code (``?authority=OIPC-BC``) or, as the form sends
+it, by its id. A value the list does not know (an unknown code, stage or choice) is an error
+shown above the list, which then shows nothing rather than every row
+(``casework.selectors.investigation_list``).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from casework.documents.selectors import documents_matching
 from casework.models import Authority, Investigation, InvestigationStage, Participation
 
 
@@ -21,13 +27,43 @@ def _authority_label(authority: Authority) -> str:
     return f"{authority.code} – {authority.name}"
 
 
+class AuthorityField(forms.ModelChoiceField):
+    """An authority by its id (what the select sends) or its code (``OIPC-BC``, in a link someone wrote)."""
+
+    def to_python(self, value: Any) -> Authority | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not text.isdigit():
+            found = Authority.objects.filter(code__iexact=text).first()
+            if found is None:
+                raise forms.ValidationError(
+                    _("There is no authority with the code %(value)s."), code="invalid_choice", params={"value": text}
+                )
+            return found
+        return super().to_python(text)  # type: ignore[no-any-return]
+
+
+class AuthorityFilter(django_filters.ModelChoiceFilter):
+    field_class = AuthorityField
+
+
+ASSIGNED_TO_ME = "me"
+
+
 class InvestigationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
-        help_text=_("Words in the reference, title or summary."),
+        help_text=_("Words in the reference, title or summary, or in a document's title or text."),
     )
-    authority = django_filters.ModelChoiceFilter(
+    assigned = django_filters.ChoiceFilter(
+        label=_("Assigned"),
+        choices=[(ASSIGNED_TO_ME, _("Assigned to me"))],
+        empty_label=_("Anyone or no one"),
+        method="filter_assigned",
+    )
+    authority = AuthorityFilter(
         label=_("Authority taking part"),
         queryset=Authority.objects.order_by("code"),
         method="filter_authority",
@@ -48,7 +84,7 @@ class InvestigationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Investigation
-        fields = ["q", "authority", "stage", "respondent", "confidential"]
+        fields = ["q", "assigned", "authority", "stage", "respondent", "confidential"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,7 +96,19 @@ class InvestigationFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value) | Q(summary__icontains=value))
+        return queryset.filter(
+            Q(reference__icontains=value)
+            | Q(title__icontains=value)
+            | Q(summary__icontains=value)
+            | documents_matching(value)
+        )
+
+    def filter_assigned(self, queryset: QuerySet[Investigation], name: str, value: str) -> QuerySet[Investigation]:
+        user = getattr(self.request, "user", None)
+        if value != ASSIGNED_TO_ME or user is None or not user.is_authenticated:
+            return queryset
+        assigned = Investigation.assignees.through.objects.filter(investigation_id=OuterRef("pk"), user_id=user.pk)
+        return queryset.filter(Exists(assigned))
 
     def filter_authority(
         self, queryset: QuerySet[Investigation], name: str, value: Authority | None

@@ -66,6 +66,11 @@ def _date_field(label: StrOrPromise, *, required: bool = True, help_text: StrOrP
     )
 
 
+# The same bounded date field and finding label for the forms of casework's sub-packages.
+def date_field(label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = "") -> forms.DateField:
+    return _date_field(label, required=required, help_text=help_text)
+
+
 class CountryCodeField(forms.CharField):
     """A two-letter country code, accepted in either case."""
 
@@ -141,6 +146,9 @@ def _finding_label(finding: Finding) -> str:
         f"{finding.participation.authority.code} – {finding.statute.short_name}{provision}: "
         f"{finding.issue} ({finding.get_conclusion_display()})"
     )
+
+
+finding_label = _finding_label
 
 
 def _staff_label(user: User) -> str:
@@ -336,7 +344,10 @@ class ParticipantAddForm(ServiceForm):
         label=_("Authority"),
         queryset=Authority.objects.none(),
         error_messages={"invalid_choice": _("Choose an authority that does not already take part.")},
-        help_text=_("Authorities that already take part are not listed."),
+        help_text=_(
+            "Authorities that already take part are not listed, nor those withdrawn (restore them from the "
+            "investigation's page)."
+        ),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Participation.Role.choices, initial=Participation.Role.JOINT)
     statutes = DescribedMultipleChoiceField(
@@ -417,10 +428,16 @@ class FindingRecordForm(ServiceForm):
         authority = cast(forms.ModelChoiceField, self.fields["authority"])
         statute = cast(forms.ModelChoiceField, self.fields["statute"])
         authority.queryset = Authority.objects.filter(
-            Exists(Participation.objects.filter(investigation=investigation, authority=OuterRef("pk")))
+            Exists(
+                Participation.objects.filter(
+                    investigation=investigation, authority=OuterRef("pk"), withdrawn_at__isnull=True
+                )
+            )
         ).order_by("code")
         applied = Participation.statutes.through.objects.filter(
-            participation__investigation=investigation, statute=OuterRef("pk")
+            participation__investigation=investigation,
+            participation__withdrawn_at__isnull=True,
+            statute=OuterRef("pk"),
         )
         statute.queryset = Statute.objects.filter(Exists(applied)).order_by("code")
 
@@ -449,7 +466,7 @@ class RecommendationAddForm(ServiceForm):
         super().__init__(*args, **kwargs)
         findings = cast(forms.ModelMultipleChoiceField, self.fields["findings"])
         findings.queryset = (
-            Finding.objects.filter(participation__investigation=investigation)
+            Finding.objects.filter(participation__investigation=investigation, withdrawn_at__isnull=True)
             .select_related("statute", "participation__authority")
             .order_by("issued_on", "participation__authority__code", "statute__code", "pk")
         )
@@ -535,3 +552,103 @@ class AssigneesForm(ServiceForm):
         assignees.queryset = staff.select_related("authority").order_by("authority__code", "last_name", "username")
         # Shown, not offered: the other authorities' assignees, whom only their own authority changes.
         self.others = [u for u in current if not user.is_superuser and u.authority_id != user.authority_id]
+
+
+# --- Corrections ------------------------------------------------------------------------------
+
+
+class ReasonMixin(forms.Form):
+    """Why a person corrects, withdraws or restores something: required, kept in the history."""
+
+    reason_label: ClassVar[StrOrPromise] = _("Why the correction")
+
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the history with your name and the time."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = self.reason_label
+
+
+def _initial(obj: Any, names: Any) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in names}
+
+
+class EventEditForm(ReasonMixin, EventAddForm):
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", _initial(event, EventAddForm.base_fields))
+        super().__init__(*args, **kwargs)
+
+
+class FindingEditForm(ReasonMixin, FindingRecordForm):
+    def __init__(self, *args: Any, finding: Finding, **kwargs: Any) -> None:
+        initial = _initial(finding, [n for n in FindingRecordForm.base_fields if n != "authority"])
+        initial["authority"] = finding.participation.authority
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, investigation=finding.participation.investigation, **kwargs)
+
+
+class RecommendationEditForm(ReasonMixin, RecommendationAddForm):
+    def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
+        initial = _initial(recommendation, [n for n in RecommendationAddForm.base_fields if n != "findings"])
+        initial["findings"] = list(recommendation.findings.filter(withdrawn_at__isnull=True))
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, investigation=recommendation.investigation, **kwargs)
+
+
+class ParticipationEditForm(ReasonMixin, ServiceForm):
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Participation.Role.choices,
+        help_text=_("Making this authority the lead makes the present lead a joint participant."),
+    )
+    statutes = DescribedMultipleChoiceField(
+        describe=_statute_label,
+        label=_("Statutes it applies"),
+        queryset=Statute.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only statutes the authority enforces."),
+    )
+    file_number = forms.CharField(label=_("Its file number"), max_length=64, required=False)
+    joined_on = _date_field(_("Joined on"), required=False)
+
+    def __init__(self, *args: Any, participation: Participation, **kwargs: Any) -> None:
+        initial = _initial(participation, ("role", "file_number", "joined_on"))
+        initial["statutes"] = list(participation.statutes.all())
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        statutes = cast(forms.ModelMultipleChoiceField, self.fields["statutes"])
+        statutes.queryset = Statute.objects.filter(enforced_by=participation.authority_id).order_by("code")
+
+
+class RespondentCorrectForm(ReasonMixin, ServiceForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    country = CountryCodeField(
+        label=_("Country"),
+        max_length=2,
+        min_length=2,
+        validators=[COUNTRY_VALIDATOR],
+        help_text=_("Two-letter code, for example US or CA."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Organization.Kind.choices)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", _initial(organization, ("name", "country", "kind", "website")))
+        super().__init__(*args, **kwargs)
+        self.fields["name"].help_text = _(
+            "A new name or country names another organization: it replaces this one in this investigation only."
+        )
+
+
+class WithdrawForm(ReasonMixin, ServiceForm):
+    reason_label = _("Why withdraw it")
+
+
+class RestoreForm(ReasonMixin, ServiceForm):
+    reason_label = _("Why restore it")

@@ -30,26 +30,32 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import hashlib
 import json
 import os
 import re
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
-from typing import IO, Any, cast
+from datetime import UTC, date, datetime
+from typing import IO, Any, Protocol, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from casework import services
+from casework.documents import services as document_services
+from casework.documents.storage import case_documents_storage
+from casework.documents.uploads import HEAD_BYTES, inspect_upload, max_upload_bytes
 from casework.extensions import case_format_sections
 from casework.models import (
     EARLIEST_DATE,
     LATEST_DATE,
     Authority,
+    CaseDocument,
+    DocumentVersion,
     Event,
     Finding,
     Investigation,
@@ -409,6 +415,33 @@ class _Plan:
     recommendations: list[_Step]
     related: list[_Step]
     sections: dict[str, Sequence[object]]  # each extension section's plan, opaque here
+    documents: list[_DocumentStep] = field(default_factory=list)
+
+
+@dataclass
+class _VersionStep:
+    path: str
+    file: str  # its name in the case's ZIP
+    size: int
+    sha256: str
+    values: dict[str, Any]  # note, uploaded_at, uploaded_by_name
+
+
+@dataclass
+class _DocumentStep:
+    path: str
+    values: dict[str, Any]
+    finding: int | None
+    versions: list[_VersionStep]
+
+
+class CaseFiles(Protocol):
+    """Where an import finds the documents' files: a case ZIP (``casework.documents.archive.CaseArchive``)."""
+
+    def open(self, name: str, limit: int) -> IO[bytes] | None:
+        """A seekable copy of the file called ``name``; None if there is none.
+
+        Raises ``CaseFormatError`` past ``limit`` bytes."""
 
 
 INVESTIGATION_FIELDS = (
@@ -446,15 +479,22 @@ FINDING_FIELDS = (
 )
 RECOMMENDATION_FIELDS = ("number", "text", "follows_from", "made_on", "response", "responded_on", "response_text")
 RELATED_FIELDS = ("reference", "kind", "note")
+# The case file's documents: a manifest (what each is, each version's name, type, size and SHA-256);
+# their files travel beside it in the case's ZIP (casework.documents.archive), never in the JSON.
+DOCUMENTS_KEY = "documents"
+DOCUMENT_FIELDS = ("kind", "title", "date", "author", "confidentiality", "description", "finding", "versions")
+VERSION_FIELDS = ("number", "file", "filename", "content_type", "size", "sha256", "uploaded_at", "uploaded_by", "note")
 
 
-def _read(data: object) -> _Plan:
+def _read(data: object, files: CaseFiles | None = None) -> _Plan:
     """Phase 1: check the whole document and plan the writes; nothing is written."""
     document = _check_envelope(data)
     top = Fields(document, "", ("format", "investigation"))
     if top.get("investigation") is None:
         raise CaseFormatError("investigation", _("required"))
-    case = Fields(top.get("investigation"), "investigation", (*INVESTIGATION_FIELDS, *EXTENSION_SECTIONS))
+    case = Fields(
+        top.get("investigation"), "investigation", (*INVESTIGATION_FIELDS, *EXTENSION_SECTIONS, DOCUMENTS_KEY)
+    )
     lookups = ReferenceData()
 
     opening, closing = _read_investigation(case)
@@ -465,8 +505,19 @@ def _read(data: object) -> _Plan:
     recommendations = _read_recommendations(case, len(findings))
     related = _read_related(case, opening["reference"])
     sections = {key: _read_section(key, case, lookups, [lead, *participants]) for key in EXTENSION_SECTIONS}
+    documents = _read_documents(case, len(findings), files)
     return _Plan(
-        opening, closing, respondents, lead, participants, events, findings, recommendations, related, sections
+        opening,
+        closing,
+        respondents,
+        lead,
+        participants,
+        events,
+        findings,
+        recommendations,
+        related,
+        sections,
+        documents,
     )
 
 
@@ -736,6 +787,123 @@ def _read_related(case: Fields, own_reference: str) -> list[_Step]:
     return steps
 
 
+def _read_documents(case: Fields, finding_count: int, files: CaseFiles | None) -> list[_DocumentStep]:
+    """The documents' manifest, each version's file checked against it (size, SHA-256, type), nothing stored.
+
+    The files are in the case's ZIP beside its ``case.json``: a JSON file alone cannot carry them,
+    so a manifest there is refused rather than imported without its files.
+    """
+    items = case.items(DOCUMENTS_KEY)
+    if not items:
+        return []
+    if files is None:
+        raise CaseFormatError(
+            case.at(DOCUMENTS_KEY),
+            _(
+                "the documents' files are not in a JSON file: import the case's ZIP export (export_case --zip, or "
+                "Export (ZIP) on the investigation's page), which holds them beside the case"
+            ),
+        )
+    steps: list[_DocumentStep] = []
+    for path, item in items:
+        document = Fields(item, path, DOCUMENT_FIELDS)
+        values: dict[str, Any] = {
+            "kind": document.choice("kind", model_field(CaseDocument, "kind"), required=True),
+            "title": document.text("title", model_field(CaseDocument, "title"), required=True).strip(),
+            "date": document.iso_date("date", required=True),
+            "author": document.text("author", model_field(CaseDocument, "author")).strip(),
+            "confidentiality": document.choice("confidentiality", model_field(CaseDocument, "confidentiality")),
+            "description": document.text("description", model_field(CaseDocument, "description")),
+        }
+        finding = document.whole_number("finding")
+        if finding is not None and not 0 <= finding < finding_count:
+            raise CaseFormatError(
+                document.at("finding"),
+                _("%(index)d is not the index of a finding (0 to %(last)d)")
+                % {"index": finding, "last": finding_count - 1},
+            )
+        versions = [
+            _read_version(version_path, item, position, files)
+            for position, (version_path, item) in enumerate(document.items("versions", required=True))
+        ]
+        steps.append(_DocumentStep(path, values, finding, versions))
+    return steps
+
+
+_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _read_version(path: str, item: object, position: int, files: CaseFiles) -> _VersionStep:
+    version = Fields(item, path, VERSION_FIELDS)
+    number = version.whole_number("number")
+    if number is not None and number != position + 1:
+        raise CaseFormatError(
+            version.at("number"),
+            _("must be %(expected)d, its position in the list plus one") % {"expected": position + 1},
+        )
+    name = version.text("file", model_field(DocumentVersion, "filename"), required=True)
+    filename = version.text("filename", model_field(DocumentVersion, "filename"), required=True)
+    size = version.whole_number("size")
+    if size is None:
+        raise CaseFormatError(version.at("size"), _("required"))
+    sha256 = version.text("sha256", model_field(DocumentVersion, "sha256"), required=True)
+    if not _SHA256_RE.match(sha256):
+        raise CaseFormatError(version.at("sha256"), _("must be 64 hexadecimal digits in lower case"))
+    uploaded_at = _iso_instant(version, "uploaded_at")
+    stream = files.open(name, max_upload_bytes())
+    if stream is None:
+        raise CaseFormatError(version.at("file"), _("%(name)s is not in the archive") % {"name": name})
+    with stream:
+        digest = hashlib.sha256()
+        found = 0
+        while chunk := stream.read(1024 * 1024):
+            digest.update(chunk)
+            found += len(chunk)
+        if found != size:
+            raise CaseFormatError(
+                version.at("size"), _("the file is %(found)d bytes, not %(size)d") % {"found": found, "size": size}
+            )
+        if digest.hexdigest() != sha256:
+            raise CaseFormatError(
+                version.at("sha256"), _("the file's SHA-256 is %(found)s") % {"found": digest.hexdigest()}
+            )
+        stream.seek(0)
+        try:
+            inspection = inspect_upload(filename, stream.read(HEAD_BYTES), size)
+        except ValidationError as exc:
+            raise CaseFormatError(version.at("file"), exc.messages[0]) from None
+    content_type = version.text("content_type", model_field(DocumentVersion, "content_type"), required=True)
+    if content_type != inspection.content_type:
+        raise CaseFormatError(
+            version.at("content_type"),
+            _("the file's content is %(found)s, not %(given)s")
+            % {"found": inspection.content_type, "given": content_type},
+        )
+    values = {
+        "note": version.text("note", model_field(DocumentVersion, "note")).strip(),
+        "uploaded_at": uploaded_at,
+        "uploaded_by_name": version.text("uploaded_by", model_field(DocumentVersion, "uploaded_by_name")),
+        "filename": filename,
+    }
+    return _VersionStep(path, name, size, sha256, values)
+
+
+def _iso_instant(fields: Fields, key: str) -> datetime:
+    value = fields.get(key)
+    path = fields.at(key)
+    if value is None:
+        raise CaseFormatError(path, _("required"))
+    if not isinstance(value, str):
+        raise type_error(path, _("a date and time (ISO 8601, in UTC)"), value)
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise CaseFormatError(path, _("'%(value)s' is not a date and time (ISO 8601)") % {"value": value}) from None
+    if instant.tzinfo is None:
+        raise CaseFormatError(path, _("give the time zone (for example 2021-02-02T15:30:00Z)"))
+    return instant.astimezone(UTC)
+
+
 def _read_section(key: str, case: Fields, lookups: ReferenceData, participants: list[_Step]) -> Sequence[object]:
     section = case_format_sections.get(key)
     if section is None:
@@ -764,7 +932,7 @@ def service_errors(path: str, rename: dict[str, str] | None = None) -> Iterator[
         raise CaseFormatError(path, _("the database refused it: %(error)s") % {"error": exc}) from None
 
 
-def _write(plan: _Plan, actor: User | None) -> Investigation:
+def _write(plan: _Plan, actor: User | None, files: CaseFiles | None = None) -> Investigation:
     """Phase 2: carry out the plan through the services, in one transaction."""
     with transaction.atomic():
         respondents: list[Organization] = []
@@ -817,16 +985,68 @@ def _write(plan: _Plan, actor: User | None) -> Investigation:
             if plans and section is not None:
                 # Last: a section's rows need the participations; same transaction, same all or nothing.
                 section.write(plans, investigation=investigation, actor=actor)
+        if plan.documents:
+            _write_documents(plan.documents, investigation, findings, actor, files)
     return investigation
 
 
-def case_import(data: object, *, actor: User | None) -> Investigation:
+def case_import(data: object, *, actor: User | None, files: CaseFiles | None = None) -> Investigation:
     """Create the investigation a ``case-tracker/1`` document describes, all or nothing.
 
     ``actor`` is recorded in the history (None: the system, as the import_case command).
+    ``files``: where the documents' files are (the case's ZIP), if the document lists any.
     Raises CaseFormatError, naming the field, for anything wrong with the document.
     """
-    return _write(_read(data), actor)
+    return _write(_read(data, files), actor, files)
+
+
+def _write_documents(
+    steps: list[_DocumentStep],
+    investigation: Investigation,
+    findings: list[Finding],
+    actor: User | None,
+    files: CaseFiles | None,
+) -> None:
+    """Store each version's file and record it (with its original time and uploader's name).
+
+    The files stored so far are removed if anything fails: the transaction takes the rows back,
+    and nothing is left in the storage either.
+    """
+    if files is None:  # _read refused documents without their files
+        raise CaseFormatError(DOCUMENTS_KEY, _("the documents' files are missing"))
+    stored: list[str] = []
+    try:
+        for step in steps:
+            document: CaseDocument | None = None
+            for version in step.versions:
+                stream = files.open(version.file, max_upload_bytes())
+                if stream is None:  # it was there in phase 1
+                    raise CaseFormatError(join_path(version.path, "file"), _("the file is no longer readable"))
+                values = dict(version.values)
+                upload = document_services.Upload(stream=stream, name=values.pop("filename"), size=version.size)
+                with stream, service_errors(version.path):
+                    if document is None:
+                        finding = findings[step.finding] if step.finding is not None else None
+                        document = document_services.document_add(
+                            actor=actor,
+                            investigation=investigation,
+                            upload=upload,
+                            finding=finding,
+                            expected_sha256=version.sha256,
+                            **step.values,
+                            **values,
+                        )
+                        created = document.versions.get()
+                    else:
+                        created = document_services.document_version_add(
+                            actor=actor, document=document, upload=upload, expected_sha256=version.sha256, **values
+                        )
+                stored.append(str(created.file.name))
+    except BaseException:
+        storage = case_documents_storage()
+        for name in stored:
+            storage.delete(name)
+        raise
 
 
 # --- Export ---------------------------------------------------------------------------
@@ -837,27 +1057,31 @@ _ROLE_ORDER = {role: rank for rank, role in enumerate(Participation.Role.values)
 def case_export(investigation: Investigation) -> dict[str, Any]:
     """The whole case as a ``case-tracker/1`` document, in a fixed key order.
 
-    Eight queries whatever the size of the case: respondents, participations
+    Nine queries whatever the size of the case: respondents, participations
     (with their authority), their statutes, their findings (with the statute),
     events, recommendations, the findings each follows from, and related
-    investigations; then each extension section's own queries. Lists are in an
+    investigations, the documents with their versions; then each extension section's own queries. Lists are in an
     order computed from the data, so that an import followed by an export gives
     the same document again.
     """
+    # What was withdrawn is not part of the case as it stands: left out (its history keeps it).
+    in_case = Q(withdrawn_at__isnull=True)
     prefetch_related_objects(
         [investigation],
         "respondents",
         Prefetch(
             "participations",
-            queryset=Participation.objects.select_related("authority").prefetch_related(
-                "statutes", Prefetch("findings", queryset=Finding.objects.select_related("statute"))
+            queryset=Participation.objects.filter(in_case)
+            .select_related("authority")
+            .prefetch_related(
+                "statutes", Prefetch("findings", queryset=Finding.objects.filter(in_case).select_related("statute"))
             ),
         ),
-        "events",
+        Prefetch("events", queryset=Event.objects.filter(in_case)),
         Prefetch(
             "recommendations",
-            queryset=Recommendation.objects.prefetch_related(
-                Prefetch("findings", queryset=Finding.objects.order_by("pk").only("pk"))
+            queryset=Recommendation.objects.filter(in_case).prefetch_related(
+                Prefetch("findings", queryset=Finding.objects.filter(in_case).order_by("pk").only("pk"))
             ),
         ),
         Prefetch("links_out", queryset=InvestigationLink.objects.select_related("to_investigation")),
@@ -924,7 +1148,8 @@ def case_export(investigation: Investigation) -> dict[str, Any]:
             ],
             "recommendations": [
                 {
-                    "number": recommendation.number,
+                    # Numbered in order among those in the case (a withdrawn one leaves no gap).
+                    "number": position,
                     "text": recommendation.text,
                     "follows_from": sorted(finding_index[finding.pk] for finding in recommendation.findings.all()),
                     "made_on": to_iso(recommendation.made_on),
@@ -932,7 +1157,9 @@ def case_export(investigation: Investigation) -> dict[str, Any]:
                     "responded_on": to_iso(recommendation.responded_on),
                     "response_text": recommendation.response_text,
                 }
-                for recommendation in sorted(investigation.recommendations.all(), key=lambda r: r.number)
+                for position, recommendation in enumerate(
+                    sorted(investigation.recommendations.all(), key=lambda r: r.number), start=1
+                )
             ],
             "related": [
                 {"reference": link.to_investigation.reference, "kind": link.kind, "note": link.note}
@@ -940,8 +1167,57 @@ def case_export(investigation: Investigation) -> dict[str, Any]:
             ],
             # Without the app that registers a section, an empty list keeps the document's shape stable.
             **{key: _export_section(key, investigation) for key in EXTENSION_SECTIONS},
+            # Optional: a case without documents is exported exactly as before the key existed.
+            **({DOCUMENTS_KEY: documents} if (documents := document_manifest(investigation, finding_index)) else {}),
         },
     }
+
+
+def document_file_name(position: int, version: DocumentVersion) -> str:
+    """Where a version's file is in the case's ZIP: ``documents/001/v1/letter.pdf``."""
+    return f"documents/{position:03d}/v{version.number}/{version.filename}"
+
+
+def document_manifest(investigation: Investigation, finding_index: dict[int, int]) -> list[dict[str, Any]]:
+    """The documents in the case (not withdrawn), by date, each version with its file's name, type, size and
+    SHA-256 (one query)."""
+    versions = (
+        DocumentVersion.objects.filter(document__investigation=investigation, document__withdrawn_at__isnull=True)
+        .select_related("document")
+        .defer("text", "search_vector")
+        .order_by("document__date", "document__pk", "number")
+    )
+    documents: dict[int, tuple[CaseDocument, list[DocumentVersion]]] = {}
+    for version in versions:
+        documents.setdefault(version.document_id, (version.document, []))[1].append(version)
+    manifest = []
+    for position, (document, document_versions) in enumerate(documents.values(), start=1):
+        manifest.append(
+            {
+                "kind": document.kind,
+                "title": document.title,
+                "date": to_iso(document.date),
+                "author": document.author,
+                "confidentiality": document.confidentiality,
+                "description": document.description,
+                "finding": finding_index.get(document.finding_id) if document.finding_id else None,
+                "versions": [
+                    {
+                        "number": version.number,
+                        "file": document_file_name(position, version),
+                        "filename": version.filename,
+                        "content_type": version.content_type,
+                        "size": version.size,
+                        "sha256": version.sha256,
+                        "uploaded_at": version.uploaded_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                        "uploaded_by": version.uploaded_by_name,
+                        "note": version.note,
+                    }
+                    for version in document_versions
+                ],
+            }
+        )
+    return manifest
 
 
 def _export_section(key: str, investigation: Investigation) -> list[dict[str, Any]]:

@@ -11,6 +11,8 @@ import zoneinfo
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -22,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from casework.calendars.legal import legal_calendars
 from casework.dates import EARLIEST_DATE, LATEST_DATE
+from casework.documents.storage import case_documents_storage
 
 CODE_VALIDATOR = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]*$",
@@ -316,6 +319,48 @@ class Organization(models.Model):
         return f"{self.name} ({self.country})"
 
 
+class Withdrawable(models.Model):
+    """A part of a case that is corrected rather than deleted: withdrawn (with who, when and why), then maybe restored.
+
+    Nothing of a case is deleted from the browser: a withdrawn row stays, out of the case as it
+    stands (its page sections, exports, timeline and counts) but listed as withdrawn on the
+    investigation page, in the history, and restorable (``casework.services.withdraw`` / ``restore``).
+    """
+
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        "casework.User",
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawal_reason = models.CharField(_("why it was withdrawn"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+# How the services record why a person corrected, withdrew or restored a row: the history row's reason
+# is "corrected: <why>", "withdrawn: <why>" or "restored: <why>" (shown in the investigation's history).
+CORRECTED, WITHDRAWN, RESTORED = "corrected", "withdrawn", "restored"
+REASON_PREFIXES = (CORRECTED, WITHDRAWN, RESTORED)
+
+
+def withdrawal_has_reason(name: str) -> models.CheckConstraint:
+    """A withdrawn row says why: the reason is set exactly when it is withdrawn."""
+    return models.CheckConstraint(
+        condition=(Q(withdrawn_at__isnull=True) & Q(withdrawal_reason=""))
+        | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
+        name=name,
+    )
+
+
 class InvestigationOrigin(models.TextChoices):
     COMPLAINT = "complaint", _("complaint")
     COMMISSIONER_INITIATED = "commissioner_initiated", _("commissioner-initiated")
@@ -455,7 +500,7 @@ class Investigation(models.Model):
             raise ValidationError({"opened_on": _("The opening date cannot be in the future.")})
 
 
-class Participation(models.Model):
+class Participation(Withdrawable):
     """An authority's part in an investigation, the statutes it applies and its own file number."""
 
     class Role(models.TextChoices):
@@ -494,6 +539,12 @@ class Participation(models.Model):
                 condition=Q(role__in=["lead", "joint", "parallel", "observer"]),
                 name="casework_participation_role_valid",
             ),
+            withdrawal_has_reason("casework_participation_withdrawal_reason"),
+            # The lead is the investigation's lead authority: it is corrected, never withdrawn.
+            models.CheckConstraint(
+                condition=~Q(role="lead") | Q(withdrawn_at__isnull=True),
+                name="casework_participation_lead_not_withdrawn",
+            ),
         ]
         indexes = [
             # investigations_visible_to(): "does this user's authority take part?"
@@ -504,7 +555,7 @@ class Participation(models.Model):
         return f"{self.authority.code} ({self.get_role_display()})"
 
 
-class Finding(models.Model):
+class Finding(Withdrawable):
     """A conclusion by one participating authority under one statute."""
 
     Conclusion = Conclusion
@@ -536,13 +587,14 @@ class Finding(models.Model):
             models.UniqueConstraint(
                 fields=["participation", "statute", "provision", "issue"], name="casework_finding_once_per_issue"
             ),
+            withdrawal_has_reason("casework_finding_withdrawal_reason"),
         ]
 
     def __str__(self) -> str:
         return f"{self.statute.short_name}: {self.issue} – {self.get_conclusion_display()}"
 
 
-class Recommendation(models.Model):
+class Recommendation(Withdrawable):
     """A recommendation to the respondent and its answer."""
 
     Response = RecommendationResponse
@@ -575,13 +627,14 @@ class Recommendation(models.Model):
                 condition=Q(response__in=RecommendationResponse.values), name="casework_recommendation_response_valid"
             ),
             models.CheckConstraint(condition=~Q(text=""), name="casework_recommendation_text_set"),
+            withdrawal_has_reason("casework_recommendation_withdrawal_reason"),
         ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:60]}"
 
 
-class Event(models.Model):
+class Event(Withdrawable):
     """A dated entry on the case's timeline, with its source."""
 
     Kind = EventKind
@@ -621,6 +674,7 @@ class Event(models.Model):
                 condition=Q(date_precision__in=["day", "month"]), name="casework_event_precision_valid"
             ),
             models.CheckConstraint(condition=~Q(summary=""), name="casework_event_summary_set"),
+            withdrawal_has_reason("casework_event_withdrawal_reason"),
         ]
 
     def __str__(self) -> str:
@@ -663,6 +717,238 @@ class InvestigationLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_investigation_id} → {self.to_investigation_id} ({self.kind})"
+
+
+class RespondentWithdrawal(models.Model):
+    """A respondent taken off an investigation, with who, when and why; restorable.
+
+    The investigation's respondents stay a plain many-to-many set (what every page, export and
+    PDF reads): withdrawing removes the organization from the set and records this row;
+    restoring puts it back and closes the row. The set's own history records both changes too.
+    """
+
+    investigation = models.ForeignKey(
+        Investigation,
+        verbose_name=_("investigation"),
+        on_delete=models.CASCADE,
+        related_name="respondent_withdrawals",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("respondent"), on_delete=models.PROTECT, related_name="withdrawals"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"))
+    withdrawn_by = models.ForeignKey(
+        User, verbose_name=_("withdrawn by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.CharField(_("why it was withdrawn"), max_length=500)
+    restored_at = models.DateTimeField(_("restored at"), null=True, blank=True)
+    restored_by = models.ForeignKey(
+        User, verbose_name=_("restored by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    restoration_reason = models.CharField(_("why it was restored"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["investigation", "-withdrawn_at"]
+        verbose_name = _("withdrawn respondent")
+        verbose_name_plural = _("withdrawn respondents")
+        constraints = [
+            # The investigation page lists the open ones: at most one per respondent.
+            models.UniqueConstraint(
+                fields=["investigation", "organization"],
+                condition=Q(restored_at__isnull=True),
+                name="casework_respondent_withdrawal_one_open",
+            ),
+            models.CheckConstraint(condition=~Q(withdrawal_reason=""), name="casework_respondent_withdrawal_reason"),
+            models.CheckConstraint(
+                condition=Q(restored_at__isnull=True) | ~Q(restoration_reason=""),
+                name="casework_respondent_withdrawal_restoration_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} withdrawn from {self.investigation_id}"
+
+
+class DocumentKind(models.TextChoices):
+    COMPLAINT = "complaint", _("complaint")
+    EVIDENCE = "evidence", _("evidence")
+    CORRESPONDENCE_IN = "correspondence_in", _("correspondence received")
+    CORRESPONDENCE_OUT = "correspondence_out", _("correspondence sent")
+    REPORT = "report_of_findings", _("report of findings")
+    OTHER = "other", _("other")
+
+
+class Confidentiality(models.TextChoices):
+    """A mark for the reader; who may open the file is the case's rule (casework.permissions), whatever the mark."""
+
+    PUBLIC = "public", _("public")
+    INTERNAL = "internal", _("internal")
+    CONFIDENTIAL = "confidential", _("confidential")
+    PRIVILEGED = "privileged", _("privileged (solicitor–client)")
+
+
+class CaseDocument(Withdrawable):
+    """A document of the case file: what it is, its date, its author or sender, its mark; its files are its versions.
+
+    It may also concern one finding, and (``attached_to``, a generic link, so that casework names
+    no model of the apps built on it) an object another app owns, such as an order or a
+    compliance submission.
+    """
+
+    Kind = DocumentKind
+
+    investigation = models.ForeignKey(
+        Investigation, verbose_name=_("investigation"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    date = models.DateField(_("date of the document"), validators=[validate_legal_date])
+    author = models.CharField(
+        _("author or sender"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who wrote or sent it, for example the respondent's counsel."),
+    )
+    confidentiality = models.CharField(
+        _("confidentiality mark"), max_length=16, choices=Confidentiality.choices, default=Confidentiality.INTERNAL
+    )
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    finding = models.ForeignKey(
+        Finding,
+        verbose_name=_("concerns the finding"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    attached_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("attached to (type)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    attached_id = models.PositiveBigIntegerField(_("attached to (id)"), null=True, blank=True)
+    attached_to = GenericForeignKey("attached_type", "attached_id")
+    created_by = models.ForeignKey(
+        User, verbose_name=_("added by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["investigation", "date", "pk"]
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=DocumentKind.values), name="casework_document_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(confidentiality__in=Confidentiality.values), name="casework_document_confidentiality_valid"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="casework_document_title_set"),
+            models.CheckConstraint(
+                condition=Q(attached_type__isnull=True, attached_id__isnull=True)
+                | Q(attached_type__isnull=False, attached_id__isnull=False),
+                name="casework_document_attached_both_or_neither",
+            ),
+            withdrawal_has_reason("casework_document_withdrawal_reason"),
+        ]
+        indexes = [
+            # The investigation page and the case file list a case's documents by date.
+            models.Index(fields=["investigation", "date"], name="casework_document_inv_date"),
+            # What is attached to one object of another app (an order's page).
+            models.Index(fields=["attached_type", "attached_id"], name="casework_document_attached"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.title}"
+
+    def clean(self) -> None:
+        if self.finding_id is not None and self.investigation_id is not None:
+            finding_case = Finding.objects.filter(pk=self.finding_id).values_list(
+                "participation__investigation_id", flat=True
+            )
+            if finding_case.first() != self.investigation_id:
+                raise ValidationError({"finding": _("Choose a finding of this investigation.")})
+
+
+class TextStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to be read")
+    EXTRACTING = "extracting", _("being read")
+    DONE = "done", _("read")
+    NONE = "none", _("no text to read")
+    FAILED = "failed", _("could not be read")
+
+
+# Versions whose text a worker still owes (the resume task finds them by the index below).
+OWED_TEXT_STATUSES = (TextStatus.PENDING, TextStatus.EXTRACTING)
+
+
+class DocumentVersion(models.Model):
+    """One file of a document, as uploaded: never changed, never overwritten; a new upload is a new version.
+
+    The file is kept under a random name (``casework.documents.storage``); its name as given
+    (cleaned), its type as read from its content, its size and SHA-256 are recorded with who
+    uploaded it and when. The text read from it (``text``) feeds the investigations' search.
+    """
+
+    Text = TextStatus
+
+    document = models.ForeignKey(
+        CaseDocument, verbose_name=_("document"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"), validators=[MinValueValidator(1)])
+    file = models.FileField(_("file"), storage=case_documents_storage, max_length=255)
+    filename = models.CharField(_("file name"), max_length=160)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, validators=[RegexValidator(r"^[0-9a-f]{64}$")])
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Who uploaded it, as a name: kept when the version comes from another installation's case file.
+    uploaded_by_name = models.CharField(_("uploaded by (name)"), max_length=150, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    note = models.CharField(_("what changed"), max_length=500, blank=True)
+    # The text read by a worker (casework.documents.extraction); not part of the history.
+    text = models.TextField(_("text"), blank=True)
+    text_status = models.CharField(_("text"), max_length=16, choices=TextStatus.choices, default=TextStatus.PENDING)
+    text_error = models.CharField(_("why the text could not be read"), max_length=300, blank=True)
+    text_claimed_at = models.DateTimeField(_("text claimed at"), null=True, blank=True)
+    # PostgreSQL only (full-text search, GIN-indexed by migration 0006 there); SQLite searches ``text``.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(
+        excluded_fields=["text", "text_status", "text_error", "text_claimed_at", "search_vector"]
+    )
+
+    class Meta:
+        ordering = ["document", "number"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="casework_document_version_once"),
+            models.UniqueConstraint(fields=["file"], name="casework_document_version_file_once"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="casework_document_version_number_positive"),
+            models.CheckConstraint(
+                condition=Q(text_status__in=TextStatus.values), name="casework_document_version_text_status_valid"
+            ),
+        ]
+        indexes = [
+            # casework.tasks.document_text_resume: the versions whose text is still owed.
+            models.Index(
+                fields=["text_status", "uploaded_at"],
+                condition=Q(text_status__in=OWED_TEXT_STATUSES),
+                name="casework_docver_text_owed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} (v{self.number})"
 
 
 class WorkerHeartbeat(models.Model):

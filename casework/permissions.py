@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from casework.models import Investigation, Participation, User
+from casework.models import CaseDocument, DocumentVersion, Investigation, Participation, User
 from casework.namesakes import requested_case
 
 M = TypeVar("M", bound=Model)
@@ -37,7 +37,12 @@ def investigations_visible_to(user: User) -> QuerySet[Investigation]:
         return Investigation.objects.all()
     if user.authority_id is None:
         return Investigation.objects.none()
-    takes_part = Exists(Participation.objects.filter(investigation=OuterRef("pk"), authority_id=user.authority_id))
+    # A withdrawn participation (an authority recorded by mistake, or gone) no longer counts.
+    takes_part = Exists(
+        Participation.objects.filter(
+            investigation=OuterRef("pk"), authority_id=user.authority_id, withdrawn_at__isnull=True
+        )
+    )
     assigned = Exists(Investigation.assignees.through.objects.filter(investigation_id=OuterRef("pk"), user_id=user.pk))
     return Investigation.objects.filter(takes_part).filter(Q(confidential=False) | assigned)
 
@@ -68,9 +73,9 @@ def users_who_may_see(pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
     investigation_ids = {investigation for investigation, _ in pairs}
     confidential = dict(Investigation.objects.filter(pk__in=investigation_ids).values_list("pk", "confidential"))
     authorities: dict[int, set[int]] = defaultdict(set)
-    for investigation, authority in Participation.objects.filter(investigation_id__in=investigation_ids).values_list(
-        "investigation_id", "authority_id"
-    ):
+    for investigation, authority in Participation.objects.filter(
+        investigation_id__in=investigation_ids, withdrawn_at__isnull=True
+    ).values_list("investigation_id", "authority_id"):
         authorities[investigation].add(authority)
     assignees: dict[int, set[int]] = defaultdict(set)
     for investigation, assignee in Investigation.assignees.through.objects.filter(
@@ -132,8 +137,10 @@ def can_assign_staff(
         return False
     if user.is_legal or user.is_administrator:
         if participations is None:
-            return investigation.participations.filter(authority_id=user.authority_id).exists()
-        return any(p.authority_id == user.authority_id for p in participations)
+            return investigation.participations.filter(
+                authority_id=user.authority_id, withdrawn_at__isnull=True
+            ).exists()
+        return any(p.authority_id == user.authority_id and not p.withdrawn for p in participations)
     return can_edit_investigation(user, investigation)
 
 
@@ -155,3 +162,34 @@ def get_investigation_for_user(user: User, reference: str, *, write: bool = Fals
     if write and not can_edit_investigation(user, investigation):
         raise PermissionDenied("Only investigators assigned to this investigation may change it.")
     return investigation
+
+
+def get_document_for_user(user: User, reference: str, document_id: int, *, write: bool = False) -> CaseDocument:
+    """A document of the investigation ``reference``, or 404 if the user may not see the investigation.
+
+    Its file is served to whoever may see the investigation, whatever the document's
+    confidentiality mark (a mark for the reader, not a rule); with ``write``, only to those who
+    may change the investigation (403 for others who see it).
+    """
+    investigation = get_investigation_for_user(user, reference, write=write)
+    document = (
+        CaseDocument.objects.filter(investigation=investigation, pk=document_id)
+        .select_related(
+            "finding__statute", "finding__participation__authority", "withdrawn_by", "created_by", "attached_type"
+        )
+        .first()
+    )
+    if document is None:
+        raise Http404("No such document.")
+    document.investigation = investigation  # already fetched
+    return document
+
+
+def get_document_version_for_user(user: User, reference: str, document_id: int, number: int) -> DocumentVersion:
+    """One version of a document the user may see (the download), or 404."""
+    document = get_document_for_user(user, reference, document_id)
+    version = DocumentVersion.objects.filter(document=document, number=number).first()
+    if version is None:
+        raise Http404("No such version.")
+    version.document = document
+    return version

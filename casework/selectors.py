@@ -8,15 +8,22 @@ decided by ``casework.permissions`` only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from casework.documents.selectors import case_documents
 from casework.history import HISTORY_LIMIT, HistoryEntry, Tracked, historical, history
 from casework.models import (
+    CORRECTED,
+    REASON_PREFIXES,
+    RESTORED,
+    WITHDRAWN,
+    CaseDocument,
+    DocumentVersion,
     Event,
     Finding,
     Investigation,
@@ -24,6 +31,7 @@ from casework.models import (
     Organization,
     Participation,
     Recommendation,
+    RespondentWithdrawal,
     User,
 )
 from casework.permissions import investigations_visible_to
@@ -48,18 +56,47 @@ def investigation_list(user: User, filters: InvestigationFilter | None = None) -
 
     Evaluating a page of it costs three queries: the page itself, the participations
     with their authorities, and the respondents (plus the paginator's count).
-    An invalid filter value is ignored (its error is shown on the form); the others apply.
+    A filter value the list does not know (an unknown authority code, a stage that does not
+    exist) gives no rows, and its error is shown above the list: every row would be a wrong answer.
     """
     queryset = investigations_visible_to(user)
     if filters is not None:
-        filters.is_valid()  # builds cleaned_data, which holds only the valid values
+        if not filters.is_valid():
+            return queryset.none()
         queryset = filters.filter_queryset(queryset)
     return queryset.prefetch_related(
         Prefetch(
             "participations",
-            queryset=Participation.objects.select_related("authority").order_by(PARTICIPATION_ORDER, "authority__code"),
+            queryset=Participation.objects.filter(withdrawn_at__isnull=True)
+            .select_related("authority")
+            .order_by(PARTICIPATION_ORDER, "authority__code"),
         ),
         "respondents",
+    )
+
+
+# --- The home page --------------------------------------------------------------------------
+
+HOME_INVESTIGATIONS = 10
+
+
+def investigations_assigned(user: User) -> QuerySet[Investigation]:
+    """The open investigations ``user`` is assigned to (and may see), most recently opened first,
+    with their participations and authorities (two queries a page)."""
+    assigned = Investigation.assignees.through.objects.filter(investigation_id=OuterRef("pk"), user_id=user.pk)
+    return (
+        investigations_visible_to(user)
+        .filter(Exists(assigned), closed_on__isnull=True)
+        .exclude(stage=Investigation.Stage.CLOSED)
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.filter(withdrawn_at__isnull=True)
+                .select_related("authority")
+                .order_by(PARTICIPATION_ORDER, "authority__code"),
+            )
+        )
+        .order_by("-opened_on", "reference")
     )
 
 
@@ -76,7 +113,27 @@ class RelatedInvestigation:
 
 
 @dataclass
+class Withdrawn:
+    """What was withdrawn from the case: listed apart on the page, with who, when and why, to restore."""
+
+    participations: list[Participation] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    respondents: list[RespondentWithdrawal] = field(default_factory=list)
+    documents: list[CaseDocument] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return any(
+            (self.participations, self.findings, self.recommendations, self.events, self.respondents, self.documents)
+        )
+
+
+@dataclass
 class InvestigationPage:
+    """What the page shows. ``participations``, ``events``, ``recommendations`` and ``documents`` are those
+    in the case (each participation's ``findings`` too); ``withdrawn`` the rest."""
+
     investigation: Investigation
     respondents: list[Organization]
     participations: list[Participation]
@@ -84,6 +141,8 @@ class InvestigationPage:
     recommendations: list[Recommendation]
     related: list[RelatedInvestigation]
     assignees: list[User]
+    documents: list[CaseDocument] = field(default_factory=list)
+    withdrawn: Withdrawn = field(default_factory=Withdrawn)
 
     @property
     def has_findings(self) -> bool:
@@ -96,22 +155,51 @@ def investigation_page(user: User, investigation: Investigation) -> Investigatio
     Queries, whatever the number of rows: respondents; participations with their
     authorities; their statutes; their findings with the statute; events;
     recommendations; the findings they follow from; assigned staff; the related
-    investigations in both directions (only those ``user`` may see). The history is
-    a page of its own, which the investigation page loads after it (``investigation_history``).
+    investigations in both directions (only those ``user`` may see); the documents with
+    their versions; the withdrawn findings; the withdrawn respondents. Withdrawn
+    participations, events and recommendations come with the others and are set apart here.
+    The history is a page of its own, which the investigation page loads after it
+    (``investigation_history``).
     """
-    findings = Finding.objects.select_related("statute").order_by("issued_on", "statute__code", "pk")
-    participations = list(
-        investigation.participations.select_related("authority")
+    findings = (
+        Finding.objects.filter(withdrawn_at__isnull=True)
+        .select_related("statute")
+        .order_by("issued_on", "statute__code", "pk")
+    )
+    all_participations = list(
+        investigation.participations.select_related("authority", "withdrawn_by")
         .prefetch_related("statutes", Prefetch("findings", queryset=findings))
         .order_by(PARTICIPATION_ORDER, "authority__code")
     )
-    recommendations = list(
-        investigation.recommendations.prefetch_related(
+    all_recommendations = list(
+        investigation.recommendations.select_related("withdrawn_by")
+        .prefetch_related(
             Prefetch(
                 "findings",
-                queryset=Finding.objects.select_related("statute", "participation__authority").order_by("issued_on"),
+                queryset=Finding.objects.filter(withdrawn_at__isnull=True)
+                .select_related("statute", "participation__authority")
+                .order_by("issued_on"),
             )
-        ).order_by("number")
+        )
+        .order_by("number")
+    )
+    all_events = list(investigation.events.select_related("withdrawn_by").order_by("date", "pk"))
+    documents = case_documents(investigation)
+    withdrawn = Withdrawn(
+        participations=[p for p in all_participations if p.withdrawn],
+        findings=list(
+            Finding.objects.filter(participation__investigation=investigation, withdrawn_at__isnull=False)
+            .select_related("statute", "participation__authority", "withdrawn_by")
+            .order_by("issued_on", "pk")
+        ),
+        recommendations=[r for r in all_recommendations if r.withdrawn],
+        events=[e for e in all_events if e.withdrawn],
+        respondents=list(
+            investigation.respondent_withdrawals.filter(restored_at__isnull=True)
+            .select_related("organization", "withdrawn_by")
+            .order_by("-withdrawn_at")
+        ),
+        documents=documents.withdrawn,
     )
     visible = investigations_visible_to(user)
     links = InvestigationLink.objects.select_related("from_investigation", "to_investigation").filter(
@@ -134,11 +222,13 @@ def investigation_page(user: User, investigation: Investigation) -> Investigatio
     return InvestigationPage(
         investigation=investigation,
         respondents=list(investigation.respondents.order_by("name")),
-        participations=participations,
-        events=list(investigation.events.order_by("date", "pk")),
-        recommendations=recommendations,
+        participations=[p for p in all_participations if not p.withdrawn],
+        events=[e for e in all_events if not e.withdrawn],
+        recommendations=[r for r in all_recommendations if not r.withdrawn],
         related=related,
         assignees=list(investigation.assignees.select_related("authority").order_by("last_name", "username")),
+        documents=documents.active,
+        withdrawn=withdrawn,
     )
 
 
@@ -147,6 +237,7 @@ def investigation_page(user: User, investigation: Investigation) -> Investigatio
 
 def _tracked_models() -> tuple[Tracked[Investigation], ...]:
     historical_participation = historical(Participation)
+    historical_document = historical(CaseDocument)
     tracked: tuple[Tracked[Investigation], ...] = (
         Tracked(
             Investigation,
@@ -157,7 +248,7 @@ def _tracked_models() -> tuple[Tracked[Investigation], ...]:
         Tracked(
             Participation,
             lambda inv: Q(investigation_id=inv.pk),
-            ("authority",),
+            ("authority", "withdrawn_by"),
             lambda row: (
                 _("participation of %(authority)s")
                 % {"authority": row.authority.code if row.authority else f"#{row.authority_id}"}
@@ -169,7 +260,7 @@ def _tracked_models() -> tuple[Tracked[Investigation], ...]:
             lambda inv: Q(
                 participation_id__in=historical_participation.objects.filter(investigation_id=inv.pk).values("id")
             ),
-            ("statute",),
+            ("statute", "withdrawn_by"),
             lambda row: (
                 _("finding under %(statute)s on %(issue)s")
                 % {"statute": row.statute.short_name if row.statute else f"#{row.statute_id}", "issue": row.issue}
@@ -178,13 +269,13 @@ def _tracked_models() -> tuple[Tracked[Investigation], ...]:
         Tracked(
             Recommendation,
             lambda inv: Q(investigation_id=inv.pk),
-            (),
+            ("withdrawn_by",),
             lambda row: _("recommendation %(number)s") % {"number": row.number},
         ),
         Tracked(
             Event,
             lambda inv: Q(investigation_id=inv.pk),
-            (),
+            ("withdrawn_by",),
             lambda row: _("event of %(date)s") % {"date": date_format(row.date, "DATE_FORMAT")},
         ),
         Tracked(
@@ -193,12 +284,41 @@ def _tracked_models() -> tuple[Tracked[Investigation], ...]:
             (),
             lambda row: _("link between investigations"),  # named in _entry, after the visibility check
         ),
+        Tracked(
+            RespondentWithdrawal,
+            lambda inv: Q(investigation_id=inv.pk),
+            ("organization", "withdrawn_by", "restored_by"),
+            lambda row: (
+                _("withdrawal of the respondent %(name)s")
+                % {"name": row.organization.name if row.organization else f"#{row.organization_id}"}
+            ),
+        ),
+        Tracked(
+            CaseDocument,
+            lambda inv: Q(investigation_id=inv.pk),
+            ("finding", "withdrawn_by", "created_by"),
+            lambda row: _("document “%(title)s”") % {"title": row.title},
+        ),
+        Tracked(
+            # Through every document the investigation ever had.
+            DocumentVersion,
+            lambda inv: Q(document_id__in=historical_document.objects.filter(investigation_id=inv.pk).values("id")),
+            ("document", "uploaded_by"),
+            lambda row: (
+                _("version %(number)s of “%(title)s” (%(filename)s)")
+                % {
+                    "number": row.number,
+                    "title": row.document.title if row.document else f"#{row.document_id}",
+                    "filename": row.filename,
+                }
+            ),
+        ),
     )
-    # The parent a row hangs from is never shown as a change.
+    # The parent a row hangs from is never shown as a change; nor a file's random storage name.
     return tuple(replace(t, skipped=_PARENTS) for t in tracked)
 
 
-_PARENTS = frozenset({"investigation", "participation"})
+_PARENTS = frozenset({"investigation", "participation", "document", "file"})
 
 
 def investigation_history(user: User, investigation: Investigation, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
@@ -213,7 +333,7 @@ def investigation_history(user: User, investigation: Investigation, limit: int =
 
     def label(tracked: Tracked[Investigation], row: Any) -> str | None:
         if tracked.model is not InvestigationLink:
-            return tracked.describe(row)
+            return _with_reason(tracked.describe(row), row.history_change_reason)
         other_id = (
             row.to_investigation_id if row.from_investigation_id == investigation.pk else row.from_investigation_id
         )
@@ -222,6 +342,21 @@ def investigation_history(user: User, investigation: Investigation, limit: int =
         return _("link with %(reference)s") % {"reference": visible_links[other_id]}
 
     return history(investigation, _tracked_models(), limit=limit, label=label)
+
+
+def _with_reason(label: str, reason: str | None) -> str:
+    """The entry's label with the why of a correction, a withdrawal or a restoration, as the person gave it.
+
+    The services record it as the history row's reason ("corrected: the source gives 7 July",
+    casework.services.REASON_PREFIXES); other reasons are the system's own words, not shown.
+    """
+    action, _sep, why = (reason or "").partition(": ")
+    if action not in REASON_PREFIXES or not why:
+        return label
+    words = {CORRECTED: _("corrected"), WITHDRAWN: _("withdrawn"), RESTORED: _("restored")}
+    # Translators: a history entry's subject, then why a person corrected, withdrew or restored it:
+    # "event of 6 July 2020 — withdrawn: entered twice".
+    return _("%(label)s — %(action)s: %(why)s") % {"label": label, "action": words[action], "why": why}
 
 
 def _visible_linked_references(user: User, investigation: Investigation) -> dict[int, str]:

@@ -15,9 +15,13 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.models import (
+    CORRECTED,
+    RESTORED,
+    WITHDRAWN,
     Authority,
     Event,
     Finding,
@@ -26,8 +30,10 @@ from casework.models import (
     Organization,
     Participation,
     Recommendation,
+    RespondentWithdrawal,
     Statute,
     User,
+    Withdrawable,
 )
 from casework.permissions import investigations_visible_to
 
@@ -197,7 +203,9 @@ def investigation_set_assignees(*, actor: User | None, investigation: Investigat
     already assigned are kept whatever the list says. The system (``actor=None``) and superusers
     set the whole list. Only staff of an authority that takes part may be assigned.
     """
-    taking_part = set(investigation.participations.values_list("authority_id", flat=True))
+    taking_part = set(
+        investigation.participations.filter(withdrawn_at__isnull=True).values_list("authority_id", flat=True)
+    )
     outsiders = [user.username for user in assignees if user.authority_id not in taking_part]
     if outsiders:
         raise ValidationError(
@@ -241,7 +249,15 @@ def participation_add(
 
     Each statute must be one the authority enforces; an investigation has one lead.
     """
-    if investigation.participations.filter(authority=authority).exists():
+    existing = investigation.participations.filter(authority=authority).first()
+    if existing is not None and existing.withdrawn:
+        raise ValidationError(
+            {
+                "authority": _("%(authority)s's participation was withdrawn: restore it instead.")
+                % {"authority": authority.code}
+            }
+        )
+    if existing is not None:
         raise ValidationError(
             {"authority": _("%(authority)s already takes part in this investigation.") % {"authority": authority.code}}
         )
@@ -322,11 +338,7 @@ def finding_record(
 
     The authority must take part in the investigation and apply that statute in it.
     """
-    participation = investigation.participations.filter(authority=authority).first()
-    if participation is None:
-        raise ValidationError(
-            {"authority": _("%(authority)s does not take part in this investigation.") % {"authority": authority.code}}
-        )
+    participation = _active_participation(investigation, authority)
     if not participation.statutes.filter(pk=statute.pk).exists():
         raise ValidationError(
             {
@@ -409,7 +421,7 @@ def recommendation_respond(
 
 
 def _check_findings_belong(investigation: Investigation, findings: Sequence[Finding]) -> None:
-    strangers = [f.pk for f in findings if f.participation.investigation_id != investigation.pk]
+    strangers = [f.pk for f in findings if f.participation.investigation_id != investigation.pk or f.withdrawn]
     if strangers:
         raise ValidationError({"findings": _("A recommendation can only follow from this investigation's findings.")})
 
@@ -444,4 +456,361 @@ def investigation_link(
         ),
         actor=actor,
         reason="investigations linked",
+    )
+
+
+# --- Corrections: edit, withdraw, restore -------------------------------------------------
+#
+# Nothing of a case is deleted from the browser. A correction changes a row in place, a
+# withdrawal marks it withdrawn (out of the case as it stands: its sections, exports, timeline
+# and counts) and a restoration takes the mark off. Each records who and when (the history row's
+# user and date), why (the history row's reason, "corrected: …", "withdrawn: …", "restored: …",
+# shown in the investigation's history) and the before and after of every field.
+
+
+def _why(reason: str) -> str:
+    why = " ".join((reason or "").split())
+    if not why:
+        raise ValidationError({"reason": _("Say why, for the record.")})
+    return why[:500]
+
+
+def update_recorded(
+    obj: M, changes: dict[str, Any], editable: Sequence[str], *, actor: User | None, reason: str
+) -> tuple[M, list[str]]:
+    """Set the changed fields of ``obj`` and save them, recording why; the fields that changed.
+
+    A refused change (``full_clean``) leaves ``obj`` as it was in the database.
+    """
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise TypeError(f"{type(obj).__name__} cannot change {sorted(unknown)}")
+    if getattr(obj, "withdrawn_at", None) is not None:
+        raise ValidationError(_("This was withdrawn: restore it before correcting it."))
+    changed = [name for name, value in changes.items() if getattr(obj, name) != value]
+    if not changed:
+        return obj, []
+    why = _why(reason)
+    before = {name: getattr(obj, name) for name in changed}
+    for name in changed:
+        setattr(obj, name, changes[name])
+    try:
+        save_recorded(obj, actor=actor, reason=f"{CORRECTED}: {why}", update_fields=changed)
+    except ValidationError:
+        for name, value in before.items():
+            setattr(obj, name, value)
+        raise
+    return obj, changed
+
+
+def withdraw(obj: Withdrawable, *, actor: User | None, reason: str) -> None:
+    """Mark ``obj`` withdrawn, with who, when and why (the caller checks what depends on it)."""
+    if obj.withdrawn:
+        raise ValidationError(_("This is already withdrawn."))
+    why = _why(reason)
+    obj.withdrawn_at = timezone.now()
+    obj.withdrawn_by = actor
+    obj.withdrawal_reason = why
+    save_recorded(
+        obj,
+        actor=actor,
+        reason=f"{WITHDRAWN}: {why}",
+        update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"],
+    )
+
+
+def restore(obj: Withdrawable, *, actor: User | None, reason: str) -> None:
+    """Take the withdrawal off ``obj``: it is part of the case again."""
+    if not obj.withdrawn:
+        raise ValidationError(_("This is not withdrawn."))
+    why = _why(reason)
+    obj.withdrawn_at = None
+    obj.withdrawn_by = None
+    obj.withdrawal_reason = ""
+    save_recorded(
+        obj,
+        actor=actor,
+        reason=f"{RESTORED}: {why}",
+        update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"],
+    )
+
+
+EVENT_EDITABLE_FIELDS = ("date", "date_precision", "kind", "summary", "source", "verified", "note")
+
+
+@transaction.atomic
+def event_update(*, actor: User | None, event: Event, reason: str, **changes: Any) -> Event:
+    if "summary" in changes:
+        changes["summary"] = str(changes["summary"]).strip()
+    return update_recorded(event, changes, EVENT_EDITABLE_FIELDS, actor=actor, reason=reason)[0]
+
+
+@transaction.atomic
+def event_withdraw(*, actor: User | None, event: Event, reason: str) -> Event:
+    withdraw(event, actor=actor, reason=reason)
+    return event
+
+
+@transaction.atomic
+def event_restore(*, actor: User | None, event: Event, reason: str) -> Event:
+    restore(event, actor=actor, reason=reason)
+    return event
+
+
+def _active_participation(investigation: Investigation, authority: Authority) -> Participation:
+    participation = investigation.participations.filter(authority=authority, withdrawn_at__isnull=True).first()
+    if participation is None:
+        raise ValidationError(
+            {"authority": _("%(authority)s does not take part in this investigation.") % {"authority": authority.code}}
+        )
+    return participation
+
+
+@transaction.atomic
+def finding_update(
+    *,
+    actor: User | None,
+    finding: Finding,
+    reason: str,
+    authority: Authority | None = None,
+    **changes: Any,
+) -> Finding:
+    """Correct a finding; a new authority or statute is checked as ``finding_record`` checks it."""
+    investigation = finding.participation.investigation
+    participation = finding.participation
+    if authority is not None and authority.pk != participation.authority_id:
+        participation = _active_participation(investigation, authority)
+        changes["participation"] = participation
+    statute = changes.get("statute", finding.statute)
+    if not participation.statutes.filter(pk=statute.pk).exists():
+        raise ValidationError(
+            {
+                "statute": _("%(authority)s does not apply %(statute)s in this investigation.")
+                % {"authority": participation.authority.code, "statute": statute.code}
+            }
+        )
+    for name in ("issue", "provision"):
+        if name in changes:
+            changes[name] = str(changes[name]).strip()
+    editable = ("participation", "statute", "provision", "issue", "conclusion", "issued_on", "report_reference", "text")
+    return update_recorded(finding, changes, editable, actor=actor, reason=reason)[0]
+
+
+@transaction.atomic
+def finding_withdraw(*, actor: User | None, finding: Finding, reason: str) -> Finding:
+    withdraw(finding, actor=actor, reason=reason)
+    return finding
+
+
+@transaction.atomic
+def finding_restore(*, actor: User | None, finding: Finding, reason: str) -> Finding:
+    if finding.participation.withdrawn:
+        raise ValidationError(
+            _("%(authority)s's participation is withdrawn: restore it first.")
+            % {"authority": finding.participation.authority.code}
+        )
+    restore(finding, actor=actor, reason=reason)
+    return finding
+
+
+@transaction.atomic
+def recommendation_update(
+    *,
+    actor: User | None,
+    recommendation: Recommendation,
+    reason: str,
+    findings: Sequence[Finding] | None = None,
+    **changes: Any,
+) -> Recommendation:
+    """Correct a recommendation's text, date, answer and the findings it follows from."""
+    _check_response(
+        changes.get("response", recommendation.response),
+        changes.get("responded_on", recommendation.responded_on),
+        changes.get("made_on", recommendation.made_on),
+    )
+    if "text" in changes:
+        changes["text"] = str(changes["text"]).strip()
+    editable = ("text", "made_on", "response", "responded_on", "response_text")
+    _obj, changed = update_recorded(recommendation, changes, editable, actor=actor, reason=reason)
+    if findings is not None:
+        _check_findings_belong(recommendation.investigation, findings)
+        if {f.pk for f in findings} != set(recommendation.findings.values_list("pk", flat=True)):
+            why = _why(reason)
+            set_m2m_recorded(recommendation, "findings", findings, actor=actor, reason=f"{CORRECTED}: {why}")
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_withdraw(*, actor: User | None, recommendation: Recommendation, reason: str) -> Recommendation:
+    withdraw(recommendation, actor=actor, reason=reason)
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_restore(*, actor: User | None, recommendation: Recommendation, reason: str) -> Recommendation:
+    restore(recommendation, actor=actor, reason=reason)
+    return recommendation
+
+
+@transaction.atomic
+def participation_update(
+    *,
+    actor: User | None,
+    participation: Participation,
+    reason: str,
+    statutes: Sequence[Statute] | None = None,
+    **changes: Any,
+) -> Participation:
+    """Correct an authority's part: its role, file number, date joined and the statutes it applies.
+
+    1. An investigation has one lead: making another authority the lead makes the old lead a
+       joint participant in the same transaction; the lead itself is not demoted directly.
+    2. Each statute must be one the authority enforces, and a statute its findings rest on stays.
+    """
+    if participation.withdrawn:
+        raise ValidationError(_("This was withdrawn: restore it before correcting it."))
+    role = changes.get("role", participation.role)
+    Investigation.objects.select_for_update().filter(pk=participation.investigation_id).first()
+    if participation.role == Participation.Role.LEAD and role != Participation.Role.LEAD:
+        raise ValidationError({"role": _("An investigation has one lead: make another authority the lead instead.")})
+    if role == Participation.Role.LEAD and participation.role != Participation.Role.LEAD:
+        why = _why(reason)
+        for lead in participation.investigation.participations.filter(role=Participation.Role.LEAD):
+            lead.role = Participation.Role.JOINT
+            save_recorded(lead, actor=actor, reason=f"{CORRECTED}: {why}", update_fields=["role"])
+    _obj, changed = update_recorded(
+        participation, changes, ("role", "file_number", "joined_on"), actor=actor, reason=reason
+    )
+    if statutes is not None:
+        _check_statutes_enforced(participation.authority, statutes)
+        kept = {statute.pk for statute in statutes}
+        used = (
+            participation.findings.filter(withdrawn_at__isnull=True)
+            .exclude(statute__in=kept)
+            .select_related("statute")
+            .first()
+        )
+        if used is not None:
+            raise ValidationError(
+                {
+                    "statutes": _("The finding on %(issue)s rests on %(statute)s: correct or withdraw it first.")
+                    % {"issue": used.issue, "statute": used.statute.code}
+                }
+            )
+        if kept != set(participation.statutes.values_list("pk", flat=True)):
+            set_m2m_recorded(participation, "statutes", statutes, actor=actor, reason=f"{CORRECTED}: {_why(reason)}")
+    return participation
+
+
+@transaction.atomic
+def participation_withdraw(*, actor: User | None, participation: Participation, reason: str) -> Participation:
+    """Withdraw an authority recorded as taking part by mistake (or that left): its staff no longer see the case.
+
+    The lead cannot be withdrawn (make another authority the lead first), nor a participation
+    whose findings are still part of the case.
+    """
+    if participation.role == Participation.Role.LEAD:
+        raise ValidationError(_("The lead authority cannot be withdrawn: make another authority the lead first."))
+    if participation.findings.filter(withdrawn_at__isnull=True).exists():
+        raise ValidationError(
+            _("%(authority)s has findings in this investigation: withdraw them first.")
+            % {"authority": participation.authority.code}
+        )
+    withdraw(participation, actor=actor, reason=reason)
+    return participation
+
+
+@transaction.atomic
+def participation_restore(*, actor: User | None, participation: Participation, reason: str) -> Participation:
+    restore(participation, actor=actor, reason=reason)
+    return participation
+
+
+@transaction.atomic
+def respondent_correct(
+    *,
+    actor: User | None,
+    investigation: Investigation,
+    organization: Organization,
+    reason: str,
+    name: str,
+    country: str,
+    kind: str,
+    website: str = "",
+) -> Organization:
+    """Correct a respondent of ``investigation``.
+
+    Its kind and website are facts about the organization, corrected on it. A new name or
+    country names another organization: this investigation's respondent is replaced by it
+    (found, or created), and the organization as others' investigations name it is left alone.
+    """
+    if not investigation.respondents.filter(pk=organization.pk).exists():
+        raise ValidationError(_("This organization is not a respondent of this investigation."))
+    why = _why(reason)
+    name = name.strip()
+    if (name, country) == (organization.name, organization.country):
+        update_recorded(organization, {"kind": kind, "website": website}, ("kind", "website"), actor=actor, reason=why)
+        return organization
+    replacement = organization_get_or_create(actor=actor, name=name, country=country, kind=kind, website=website)
+    current = list(investigation.respondents.all())
+    if replacement in current:
+        raise ValidationError({"name": _("%(name)s is already a respondent.") % {"name": replacement}})
+    respondents = [replacement if org.pk == organization.pk else org for org in current]
+    set_m2m_recorded(investigation, "respondents", respondents, actor=actor, reason=f"{CORRECTED}: {why}")
+    return replacement
+
+
+@transaction.atomic
+def respondent_withdraw(
+    *, actor: User | None, investigation: Investigation, organization: Organization, reason: str
+) -> RespondentWithdrawal:
+    current = list(investigation.respondents.all())
+    if organization not in current:
+        raise ValidationError(_("This organization is not a respondent of this investigation."))
+    if len(current) == 1:
+        raise ValidationError(_("An investigation names at least one respondent: add another one first."))
+    why = _why(reason)
+    set_m2m_recorded(
+        investigation,
+        "respondents",
+        [org for org in current if org.pk != organization.pk],
+        actor=actor,
+        reason=f"{WITHDRAWN}: {why}",
+    )
+    return save_recorded(
+        RespondentWithdrawal(
+            investigation=investigation,
+            organization=organization,
+            withdrawn_at=timezone.now(),
+            withdrawn_by=actor,
+            withdrawal_reason=why,
+        ),
+        actor=actor,
+        reason=f"{WITHDRAWN}: {why}",
+    )
+
+
+@transaction.atomic
+def respondent_restore(*, actor: User | None, withdrawal: RespondentWithdrawal, reason: str) -> RespondentWithdrawal:
+    if withdrawal.restored_at is not None:
+        raise ValidationError(_("This respondent was already restored."))
+    why = _why(reason)
+    investigation = withdrawal.investigation
+    current = list(investigation.respondents.all())
+    if withdrawal.organization not in current:
+        set_m2m_recorded(
+            investigation,
+            "respondents",
+            [*current, withdrawal.organization],
+            actor=actor,
+            reason=f"{RESTORED}: {why}",
+        )
+    withdrawal.restored_at = timezone.now()
+    withdrawal.restored_by = actor
+    withdrawal.restoration_reason = why
+    return save_recorded(
+        withdrawal,
+        actor=actor,
+        reason=f"{RESTORED}: {why}",
+        update_fields=["restored_at", "restored_by", "restoration_reason"],
     )

@@ -27,3 +27,22 @@ def worker_heartbeat(self: Task[[], None]) -> None:
     now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(worker=worker, defaults={"seen_at": now})
     WorkerHeartbeat.objects.filter(seen_at__lt=now - FORGET_WORKERS_AFTER).delete()
+
+
+@shared_task(bind=True, ignore_result=True, max_retries=5, acks_late=True)
+def document_text_extract(self: Task[[int], None], version_id: int) -> None:
+    """Read the text of a document version (``casework.documents.services.document_text_extract``).
+
+    Idempotent: the service claims the version, so a redelivered message does nothing.
+    """
+    from casework.documents.services import document_text_extract as extract
+
+    extract(version_id=version_id)
+
+
+@shared_task(ignore_result=True)
+def document_text_resume() -> None:
+    """Send again the texts whose task was lost (beat, every five minutes)."""
+    from casework.documents.services import document_text_resume as resume
+
+    resume()

@@ -8,13 +8,15 @@ message, or the page again with the service's objections on the form.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,23 +24,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casework import selectors, services
+from casework.documents.archive import write_case_archive
 from casework.filters import InvestigationFilter
 from casework.forms import (
     AssigneesForm,
     EventAddForm,
+    EventEditForm,
+    FindingEditForm,
     FindingRecordForm,
     InvestigationEditForm,
     InvestigationOpenForm,
     LinkAddForm,
     ParticipantAddForm,
+    ParticipationEditForm,
     RecommendationAddForm,
+    RecommendationEditForm,
     RecommendationRespondForm,
+    RespondentCorrectForm,
     RespondentsMixin,
+    RestoreForm,
     ServiceForm,
+    WithdrawForm,
 )
 from casework.history import HistoryView
 from casework.interchange import case_dumps, case_export
-from casework.models import Investigation, Organization, User
+from casework.models import Event, Finding, Investigation, Organization, Participation, Recommendation, User
 from casework.permissions import (
     can_assign_staff,
     can_edit_investigation,
@@ -98,14 +108,37 @@ def _respondents(user: User, form: RespondentsMixin) -> list[Organization]:
 
 @login_required
 @require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's home (``/``): their open investigations, then what other apps add
+    (``casework.extensions.home_panels``: the orders app's next order deadlines)."""
+    user = _staff(request)
+    mine = selectors.investigations_assigned(user)
+    shown = list(mine[: selectors.HOME_INVESTIGATIONS])
+    context = {
+        "investigations": shown,
+        "total": len(shown) if len(shown) < selectors.HOME_INVESTIGATIONS else mine.count(),
+        "assigned_url": reverse("casework:investigation_list") + "?assigned=me",
+        "can_open": can_open_investigation(user),
+    }
+    return render(request, "casework/home.html", context)
+
+
+@login_required
+@require_GET
 def investigation_list(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    filters = InvestigationFilter(request.GET)
+    filters = InvestigationFilter(request.GET, request=request)
     table = configure(InvestigationTable(selectors.investigation_list(user, filters)), request)
     context = {
         "filter": filters,
         "table": table,
         "filtered": any(request.GET.get(name) for name in filters.filters),
+        # Unknown values (an authority code that does not exist…): said above the list, which is then empty.
+        "filter_errors": [
+            (filters.form.fields[name].label if name in filters.form.fields else "", error)
+            for name, errors in filters.form.errors.items()
+            for error in errors
+        ],
         "can_open": can_open_investigation(user),
     }
     return render(request, "casework/investigation_list.html", context)
@@ -154,6 +187,15 @@ def investigation_export(request: HttpRequest, reference: str) -> HttpResponse:
     """
     user = _staff(request)
     investigation = get_investigation_for_user(user, reference)
+    document = _export_for(user, investigation)
+    response = HttpResponse(case_dumps(document), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{investigation.reference}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _export_for(user: User, investigation: Investigation) -> dict[str, Any]:
+    """The case file as ``user`` may have it: a link to an investigation they cannot see is left out."""
     document = case_export(investigation)
     visible = set(
         investigations_visible_to(user)
@@ -162,8 +204,24 @@ def investigation_export(request: HttpRequest, reference: str) -> HttpResponse:
     )
     related = document["investigation"]["related"]
     document["investigation"]["related"] = [link for link in related if link["reference"] in visible]
-    response = HttpResponse(case_dumps(document), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{investigation.reference}.json"'
+    return document
+
+
+@login_required
+@require_GET
+def investigation_export_zip(request: HttpRequest, reference: str) -> FileResponse:
+    """The case ZIP: its ``case-tracker/1`` file (as the JSON download) and its documents' files.
+
+    Built in a temporary file (in memory up to 10 MB), streamed from there.
+    """
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference)
+    archive = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115 - closed by the response
+    write_case_archive(_export_for(user, investigation), investigation, archive)
+    archive.seek(0)
+    response = FileResponse(
+        archive, as_attachment=True, filename=f"{investigation.reference}.zip", content_type="application/zip"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -426,4 +484,420 @@ def assignees_edit(request: HttpRequest, reference: str) -> HttpResponse:
         submit=_("Save the assignments"),
         investigation=investigation,
         intro=intro,
+    )
+
+
+# --- Corrections: edit, withdraw, restore --------------------------------------------------------
+#
+# The same rule as adding: an investigator assigned to the investigation (403 for others who see
+# it; 404 for those who do not). Each service records who, when, why and the before and after.
+
+
+def _event(investigation: Investigation, event_id: int) -> Event:
+    return get_object_or_404(investigation.events.all(), pk=event_id)
+
+
+def _finding(investigation: Investigation, finding_id: int) -> Finding:
+    return get_object_or_404(
+        Finding.objects.select_related("participation__authority", "statute"),
+        pk=finding_id,
+        participation__investigation=investigation,
+    )
+
+
+def _recommendation(investigation: Investigation, number: int) -> Recommendation:
+    return get_object_or_404(investigation.recommendations.all(), number=number)
+
+
+def _participation(investigation: Investigation, authority: str) -> Participation:
+    return get_object_or_404(investigation.participations.select_related("authority"), authority__code=authority)
+
+
+def _respondent(investigation: Investigation, respondent_id: int) -> Organization:
+    return get_object_or_404(investigation.respondents.all(), pk=respondent_id)
+
+
+def _to_withdrawn(investigation: Investigation) -> HttpResponseRedirect:
+    return HttpResponseRedirect(
+        reverse("casework:investigation_detail", args=[investigation.reference]) + "#withdrawn-heading"
+    )
+
+
+def _reason_page(
+    request: HttpRequest,
+    *,
+    investigation: Investigation,
+    form: ServiceForm,
+    act: Callable[[str], object],
+    title: str,
+    submit: str,
+    described: str,
+    done: str,
+    withdrawing: bool,
+) -> HttpResponse:
+    """A withdrawal or a restoration: the item described, a reason asked for, the service, back to the page."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, done)
+            return _to_withdrawn(investigation) if withdrawing else _to_investigation(investigation)
+    return _form_page(request, form, title=title, submit=submit, investigation=investigation, intro=described)
+
+
+def _withdraw_intro(described: str) -> str:
+    return _(
+        "%(item)s\n\nIt leaves the case as it stands (its page section, the exports and the timeline); it stays in "
+        "the record, listed as withdrawn and in the history, and can be restored."
+    ) % {"item": described}
+
+
+def _edit(
+    request: HttpRequest,
+    form: ServiceForm,
+    *,
+    investigation: Investigation,
+    act: Callable[[dict[str, Any]], object],
+    title: str,
+    done: str,
+    intro: str = "",
+) -> HttpResponse:
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                act(dict(form.cleaned_data))
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, done)
+            return _to_investigation(investigation)
+    return _form_page(
+        request, form, title=title, submit=_("Save the correction"), investigation=investigation, intro=intro
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, reference: str, event_id: int) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    event = _event(investigation, event_id)
+
+    def act(data: dict[str, Any]) -> object:
+        reason = data.pop("reason")
+        return services.event_update(actor=user, event=event, reason=reason, **data)
+
+    form = EventEditForm(_data(request), event=event)
+    return _edit(
+        request,
+        form,
+        investigation=investigation,
+        act=act,
+        title=_("Correct an event"),
+        done=_("The event was corrected."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_withdraw(request: HttpRequest, reference: str, event_id: int) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    event = _event(investigation, event_id)
+    return _reason_page(
+        request,
+        investigation=investigation,
+        form=WithdrawForm(_data(request)),
+        act=lambda reason: services.event_withdraw(actor=user, event=event, reason=reason),
+        title=_("Withdraw an event"),
+        submit=_("Withdraw"),
+        described=_withdraw_intro(f"{event.date.isoformat()}: {event.summary}"),
+        done=_("The event was withdrawn; it stays in the record and can be restored."),
+        withdrawing=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_restore(request: HttpRequest, reference: str, event_id: int) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    event = _event(investigation, event_id)
+    return _reason_page(
+        request,
+        investigation=investigation,
+        form=RestoreForm(_data(request)),
+        act=lambda reason: services.event_restore(actor=user, event=event, reason=reason),
+        title=_("Restore an event"),
+        submit=_("Restore"),
+        described=f"{event.date.isoformat()}: {event.summary}",
+        done=_("The event is back on the timeline."),
+        withdrawing=False,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_edit(request: HttpRequest, reference: str, finding_id: int) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    finding = _finding(investigation, finding_id)
+
+    def act(data: dict[str, Any]) -> object:
+        reason = data.pop("reason")
+        return services.finding_update(actor=user, finding=finding, reason=reason, **data)
+
+    form = FindingEditForm(_data(request), finding=finding)
+    return _edit(
+        request,
+        form,
+        investigation=investigation,
+        act=act,
+        title=_("Correct a finding"),
+        done=_("The finding was corrected."),
+    )
+
+
+def _finding_described(finding: Finding) -> str:
+    return f"{finding.participation.authority.code} – {finding.statute.short_name}: {finding.issue}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_withdraw(request: HttpRequest, reference: str, finding_id: int) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    finding = _finding(investigation, finding_id)
+    return _reason_page(
+        request,
+        investigation=investigation,
+        form=WithdrawForm(_data(request)),
+        act=lambda reason: services.finding_withdraw(actor=user, finding=finding, reason=reason),
+        title=_("Withdraw a finding"),
+        submit=_("Withdraw"),
+        described=_withdraw_intro(_finding_described(finding)),
+        done=_("The finding was withdrawn; it stays in the record and can be restored."),
+        withdrawing=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_restore(request: HttpRequest, reference: str, finding_id: int) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    finding = _finding(investigation, finding_id)
+    return _reason_page(
+        request,
+        investigation=investigation,
+        form=RestoreForm(_data(request)),
+        act=lambda reason: services.finding_restore(actor=user, finding=finding, reason=reason),
+        title=_("Restore a finding"),
+        submit=_("Restore"),
+        described=_finding_described(finding),
+        done=_("The finding is back in the case."),
+        withdrawing=False,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_edit(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    recommendation = _recommendation(investigation, number)
+
+    def act(data: dict[str, Any]) -> object:
+        reason = data.pop("reason")
+        findings = list(data.pop("findings"))
+        return services.recommendation_update(
+            actor=user, recommendation=recommendation, reason=reason, findings=findings, **data
+        )
+
+    form = RecommendationEditForm(_data(request), recommendation=recommendation)
+    return _edit(
+        request,
+        form,
+        investigation=investigation,
+        act=act,
+        title=_("Correct recommendation %(number)s") % {"number": number},
+        done=_("Recommendation %(number)s was corrected.") % {"number": number},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_withdraw(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    recommendation = _recommendation(investigation, number)
+    return _reason_page(
+        request,
+        investigation=investigation,
+        form=WithdrawForm(_data(request)),
+        act=lambda reason: services.recommendation_withdraw(actor=user, recommendation=recommendation, reason=reason),
+        title=_("Withdraw recommendation %(number)s") % {"number": number},
+        submit=_("Withdraw"),
+        described=_withdraw_intro(recommendation.text),
+        done=_("Recommendation %(number)s was withdrawn; it stays in the record and can be restored.")
+        % {"number": number},
+        withdrawing=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_restore(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    recommendation = _recommendation(investigation, number)
+    return _reason_page(
+        request,
+        investigation=investigation,
+        form=RestoreForm(_data(request)),
+        act=lambda reason: services.recommendation_restore(actor=user, recommendation=recommendation, reason=reason),
+        title=_("Restore recommendation %(number)s") % {"number": number},
+        submit=_("Restore"),
+        described=recommendation.text,
+        done=_("Recommendation %(number)s is back in the case.") % {"number": number},
+        withdrawing=False,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_edit(request: HttpRequest, reference: str, authority: str) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    participation = _participation(investigation, authority)
+
+    def act(data: dict[str, Any]) -> object:
+        reason = data.pop("reason")
+        statutes = list(data.pop("statutes"))
+        return services.participation_update(
+            actor=user, participation=participation, reason=reason, statutes=statutes, **data
+        )
+
+    form = ParticipationEditForm(_data(request), participation=participation)
+    return _edit(
+        request,
+        form,
+        investigation=investigation,
+        act=act,
+        title=_("Correct the part of %(authority)s") % {"authority": participation.authority.code},
+        done=_("The part of %(authority)s was corrected.") % {"authority": participation.authority.code},
+        intro=participation.authority.name,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_withdraw(request: HttpRequest, reference: str, authority: str) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    participation = _participation(investigation, authority)
+    code = participation.authority.code
+    return _reason_page(
+        request,
+        investigation=investigation,
+        form=WithdrawForm(_data(request)),
+        act=lambda reason: services.participation_withdraw(actor=user, participation=participation, reason=reason),
+        title=_("Withdraw %(authority)s from the investigation") % {"authority": code},
+        submit=_("Withdraw"),
+        described=_withdraw_intro(
+            _("%(authority)s – %(name)s. Its staff no longer see the investigation, unless it is restored.")
+            % {"authority": code, "name": participation.authority.name}
+        ),
+        done=_("%(authority)s was withdrawn; it stays in the record and can be restored.") % {"authority": code},
+        withdrawing=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_restore(request: HttpRequest, reference: str, authority: str) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    participation = _participation(investigation, authority)
+    code = participation.authority.code
+    return _reason_page(
+        request,
+        investigation=investigation,
+        form=RestoreForm(_data(request)),
+        act=lambda reason: services.participation_restore(actor=user, participation=participation, reason=reason),
+        title=_("Restore %(authority)s to the investigation") % {"authority": code},
+        submit=_("Restore"),
+        described=participation.authority.name,
+        done=_("%(authority)s takes part again.") % {"authority": code},
+        withdrawing=False,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def respondent_edit(request: HttpRequest, reference: str, respondent_id: int) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    organization = _respondent(investigation, respondent_id)
+
+    def act(data: dict[str, Any]) -> object:
+        return services.respondent_correct(actor=user, investigation=investigation, organization=organization, **data)
+
+    form = RespondentCorrectForm(_data(request), organization=organization)
+    return _edit(
+        request,
+        form,
+        investigation=investigation,
+        act=act,
+        title=_("Correct a respondent"),
+        done=_("The respondent was corrected."),
+        intro=str(organization),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def respondent_withdraw(request: HttpRequest, reference: str, respondent_id: int) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    organization = _respondent(investigation, respondent_id)
+    return _reason_page(
+        request,
+        investigation=investigation,
+        form=WithdrawForm(_data(request)),
+        act=lambda reason: services.respondent_withdraw(
+            actor=user, investigation=investigation, organization=organization, reason=reason
+        ),
+        title=_("Withdraw a respondent"),
+        submit=_("Withdraw"),
+        described=_withdraw_intro(str(organization)),
+        done=_("%(name)s is no longer a respondent; it stays in the record and can be restored.")
+        % {"name": organization.name},
+        withdrawing=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def respondent_restore(request: HttpRequest, reference: str, respondent_id: int) -> HttpResponse:
+    user = _staff(request)
+    investigation = get_investigation_for_user(user, reference, write=True)
+    withdrawal = get_object_or_404(
+        investigation.respondent_withdrawals.select_related("organization"),
+        organization_id=respondent_id,
+        restored_at__isnull=True,
+    )
+    withdrawal.investigation = investigation
+    return _reason_page(
+        request,
+        investigation=investigation,
+        form=RestoreForm(_data(request)),
+        act=lambda reason: services.respondent_restore(actor=user, withdrawal=withdrawal, reason=reason),
+        title=_("Restore a respondent"),
+        submit=_("Restore"),
+        described=str(withdrawal.organization),
+        done=_("%(name)s is a respondent again.") % {"name": withdrawal.organization.name},
+        withdrawing=False,
     )

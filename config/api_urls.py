@@ -13,7 +13,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from casework.api.base import NotFoundView
-from casework.api.views import investigation_viewset
+from casework.api.views import DocumentFileView, investigation_viewset
 from orders.api import views as orders_views
 
 app_name = "api"
@@ -36,6 +36,11 @@ urlpatterns = [
         name="docs",
     ),
     path("orders/<str:authority>/<str:number>/", orders_views.OrderDetailView.as_view(), name="order-detail"),
+    path(
+        "investigations/<str:reference>/documents/<int:document_id>/versions/<int:version>/file/",
+        DocumentFileView.as_view(),
+        name="investigation-document-file",
+    ),
     *router.urls,
     # Last: what no route above takes. Only paths ending in a slash, so that Django's
     # APPEND_SLASH still redirects /api/orders to /api/orders/. Any character, a line break included

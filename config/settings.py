@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -203,8 +204,50 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "media/"
-STORAGES = {
+
+# Case documents (docs/case-documents.md): the files staff upload to an investigation. Served only
+# by the download view, which checks who may see the case; never from a public URL.
+CASE_DOCUMENTS_STORAGE = env.str("CASE_DOCUMENTS_STORAGE", default="local").strip().lower()
+if CASE_DOCUMENTS_STORAGE == "local":
+    # A folder of MEDIA_ROOT: one machine, or a volume every web and worker process mounts.
+    _case_documents_storage: dict[str, Any] = {"BACKEND": "casework.documents.storage.LocalCaseDocumentsStorage"}
+elif CASE_DOCUMENTS_STORAGE == "s3":
+    # An S3-compatible bucket (AWS, MinIO, Ceph…) through django-storages: several machines share it.
+    _bucket = env.str("CASE_DOCUMENTS_S3_BUCKET", default="").strip()
+    if not _bucket:
+        raise ImproperlyConfigured("CASE_DOCUMENTS_STORAGE=s3 needs CASE_DOCUMENTS_S3_BUCKET (the bucket's name)")
+    _case_documents_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            # Empty: AWS itself; otherwise the store's address, e.g. https://minio.example.org:9000
+            "endpoint_url": env.str("CASE_DOCUMENTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("CASE_DOCUMENTS_S3_REGION", default="") or None,
+            # Empty: boto3's own chain (AWS_ACCESS_KEY_ID…, an instance role).
+            "access_key": env.str("CASE_DOCUMENTS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("CASE_DOCUMENTS_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("CASE_DOCUMENTS_S3_PREFIX", default="case-documents").strip("/"),
+            # Private objects, never replaced: names are random and a version is never rewritten.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "addressing_style": env.str("CASE_DOCUMENTS_S3_ADDRESSING_STYLE", default="") or None,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"CASE_DOCUMENTS_STORAGE must be local or s3, not {CASE_DOCUMENTS_STORAGE!r}")
+# The largest file one may upload, in megabytes (checked while the upload streams in).
+CASE_DOCUMENTS_MAX_UPLOAD_MB = env_int("CASE_DOCUMENTS_MAX_UPLOAD_MB", default=25, minimum=1)
+# Bounds of the text extraction (a child process of the worker): seconds, megabytes of memory,
+# characters of text kept (what the search reads), megabytes of a .docx's XML read.
+CASE_DOCUMENTS_EXTRACT_SECONDS = env_int("CASE_DOCUMENTS_EXTRACT_SECONDS", default=60, minimum=1)
+CASE_DOCUMENTS_EXTRACT_MEMORY_MB = env_int("CASE_DOCUMENTS_EXTRACT_MEMORY_MB", default=512, minimum=64)
+CASE_DOCUMENTS_TEXT_MAX_CHARS = env_int("CASE_DOCUMENTS_TEXT_MAX_CHARS", default=300_000, minimum=1000)
+CASE_DOCUMENTS_EXTRACT_XML_MB = env_int("CASE_DOCUMENTS_EXTRACT_XML_MB", default=50, minimum=1)
+
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "case_documents": _case_documents_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -328,6 +371,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "orders.tasks.resume_background_work",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # The text of case documents whose task was lost (casework.documents.services.document_text_resume).
+    "resume-document-text": {
+        "task": "casework.tasks.document_text_resume",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
     },
     # The daily digest for those who chose it (ORDERS_DIGEST_HOUR_UTC above).
     "send-digests": {

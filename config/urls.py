@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from accounts import views as accounts_views
+from casework import views as casework_views
 from config.health import healthz
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="casework:investigation_list", permanent=False), name="home"),
+    # The signed-in user's home: their investigations, and what the apps add (casework.extensions.home_panels).
+    path("", casework_views.home, name="home"),
     # The password step; the code step, two-factor sign-in and passwords are in accounts/urls.py.
     path("accounts/login/", accounts_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -26,3 +26,4 @@ class OrdersConfig(AppConfig):
         extensions.investigation_panels.register("orders", panels.orders_panel)
         extensions.investigation_panels.register("timeline", panels.timeline_panel)
         extensions.investigation_api.register("orders", investigation_api_extension())
+        extensions.home_panels.register("deadlines", panels.home_deadlines_panel)

@@ -1,7 +1,7 @@
 """The case timeline: an investigation's life on one time axis, drawn as a server-side SVG.
 
 What casework already fetched for the page (its events, its participations with
-their findings) is reused as it is; the rest costs a fixed number of queries
+their findings, its documents) is reused as it is; the rest costs a fixed number of queries
 whatever the number of items: 1 the investigation's recorded stage changes (its
 history), 2 the orders the user may see (issued only) with their authorities,
 3 their terms with their deadlines, 4 the deadlines' stays, 5 the court proceedings.
@@ -27,7 +27,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from casework.dates import shift
-from casework.models import Event, Investigation, Participation, User
+from casework.models import CaseDocument, Event, Investigation, Participation, User
 from orders.models import Order, OrderStatus, Stay, Term
 from orders.permissions import orders_visible_to
 
@@ -46,6 +46,7 @@ def _lanes() -> list[tuple[str, str]]:
         ("stages", _("Stages")),
         ("events", _("Events")),
         ("findings", _("Findings")),
+        ("documents", _("Documents")),
         ("orders", _("Orders")),
         ("deadlines", _("Deadlines")),
         ("stays", _("Stays")),
@@ -62,6 +63,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "event": ("events", "circle", "#56B4E9"),
     "court_event": ("events", "circle-open", "#56B4E9"),
     "finding": ("findings", "diamond", "#009E73"),
+    "document": ("documents", "page", "#555555"),
     "order_issued": ("orders", "triangle", "#D55E00"),
     "order_served": ("orders", "triangle-open", "#D55E00"),
     "deadline_due": ("deadlines", "triangle-down", "#CC79A7"),
@@ -80,6 +82,7 @@ def _kind_labels() -> dict[str, str]:
         "event": _("event"),
         "court_event": _("court filing or decision (event)"),
         "finding": _("finding"),
+        "document": _("document (by its date)"),
         "order_issued": _("order issued"),
         "order_served": _("order served"),
         "deadline_due": _("deadline due"),
@@ -209,6 +212,20 @@ def _finding_items(participations: Iterable[Participation]) -> list[TimelineItem
     return items
 
 
+def _document_items(documents: Iterable[CaseDocument]) -> list[TimelineItem]:
+    """Each document of the case file at the date it bears (the page fetched them with their versions)."""
+    return [
+        TimelineItem(
+            document.date,
+            "document",
+            _("%(kind)s: %(title)s")
+            % {"kind": document.get_kind_display(), "title": Truncator(document.title).words(16)},
+            url=reverse("casework:document_detail", args=[document.investigation.reference, document.pk]),
+        )
+        for document in documents
+    ]
+
+
 def _orders(user: User, investigation: Investigation) -> list[Order]:
     """The issued orders the user may see, with terms, deadlines, stays and proceedings (four queries)."""
     return list(
@@ -297,11 +314,17 @@ def investigation_timeline(
     *,
     events: Sequence[Event],
     participations: Sequence[Participation],
+    documents: Sequence[CaseDocument] = (),
     today: date | None = None,
 ) -> TimelineView:
     """Every dated item of the investigation's life the user may see, in date order, and the picture of it."""
     today = today or timezone.localdate()
-    items = [*_stage_items(investigation), *_event_items(events), *_finding_items(participations)]
+    items = [
+        *_stage_items(investigation),
+        *_event_items(events),
+        *_finding_items(participations),
+        *_document_items(documents),
+    ]
     for order in _orders(user, investigation):
         items.extend(_order_items(order, today))
     lane_order = {key: n for n, (key, _label) in enumerate(_lanes())}
@@ -321,6 +344,13 @@ def shape_path(shape: str, x: float, y: float, r: float = MARK_RADIUS) -> str:
         return f"M{x - s:.1f},{y - s:.1f}h{2 * s:.1f}v{2 * s:.1f}h{-2 * s:.1f}z"
     if shape.startswith("circle"):
         return f"M{x - r:.1f},{y:.1f}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0z"
+    if shape == "page":
+        # A sheet of paper, taller than wide, its top right corner folded.
+        w, h, fold = r * 0.75, r * 1.05, r * 0.45
+        return (
+            f"M{x - w:.1f},{y - h:.1f}L{x + w - fold:.1f},{y - h:.1f}L{x + w:.1f},{y - h + fold:.1f}"
+            f"L{x + w:.1f},{y + h:.1f}L{x - w:.1f},{y + h:.1f}z"
+        )
     if shape == "diamond":
         return f"M{x:.1f},{y - r:.1f}L{x + r:.1f},{y:.1f}L{x:.1f},{y + r:.1f}L{x - r:.1f},{y:.1f}z"
     if shape.startswith("triangle-down"):

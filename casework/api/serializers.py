@@ -16,7 +16,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from casework.extensions import InvestigationApiExtension
-from casework.models import Investigation, Organization, Participation
+from casework.models import CaseDocument, DocumentVersion, Investigation, Organization, Participation
 
 
 def absolute_url(serializer: serializers.Serializer[Any], viewname: str, **kwargs: Any) -> str:
@@ -47,11 +47,44 @@ class ParticipantSerializer(serializers.ModelSerializer[Participation]):
         fields = ["authority", "role", "statutes", "file_number", "joined_on"]
 
 
+class DocumentVersionSerializer(serializers.ModelSerializer[DocumentVersion]):
+    uploaded_by = serializers.CharField(source="uploaded_by_name", read_only=True)
+    download_url = serializers.SerializerMethodField(
+        help_text="Where the file is downloaded, with the same authentication (token or session)."
+    )
+
+    class Meta:
+        model = DocumentVersion
+        fields = ["number", "filename", "content_type", "size", "sha256", "uploaded_at", "uploaded_by", "download_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, version: DocumentVersion) -> str:
+        document = version.document
+        return absolute_url(
+            self,
+            "api:investigation-document-file",
+            reference=document.investigation.reference,
+            document_id=document.pk,
+            version=version.number,
+        )
+
+
+class CaseDocumentSerializer(serializers.ModelSerializer[CaseDocument]):
+    """A document of the case file (not withdrawn), with its versions, oldest first."""
+
+    versions = DocumentVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CaseDocument
+        fields = ["id", "kind", "title", "date", "author", "confidentiality", "versions"]
+
+
 class InvestigationSerializer(serializers.ModelSerializer[Investigation]):
     url = serializers.SerializerMethodField()
     page_url = serializers.SerializerMethodField(help_text="The investigation's page in the application.")
     respondents = RespondentSerializer(many=True, read_only=True)
     participants = ParticipantSerializer(source="participations", many=True, read_only=True)
+    documents = CaseDocumentSerializer(many=True, read_only=True, help_text="The case file's documents.")
 
     class Meta:
         model = Investigation
@@ -69,6 +102,7 @@ class InvestigationSerializer(serializers.ModelSerializer[Investigation]):
             "confidential",
             "respondents",
             "participants",
+            "documents",
             "updated_at",
         ]
 

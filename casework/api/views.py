@@ -15,17 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django_filters import FilterSet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import views, viewsets
+from rest_framework.request import Request
 
-from casework.api.base import KEY_REGEX, ApiView, detail_responses, list_responses
+from casework.api.base import KEY_REGEX, NOT_FOUND, NOT_SIGNED_IN, ApiView, detail_responses, list_responses
 from casework.api.filters import InvestigationApiFilter
 from casework.api.serializers import InvestigationSerializer, extended_investigation_serializer
+from casework.documents.views import version_response
 from casework.extensions import InvestigationApiExtension, investigation_api
-from casework.models import Investigation, Participation
-from casework.permissions import investigations_visible_to, pick_namesake
+from casework.models import CaseDocument, DocumentVersion, Investigation, Participation
+from casework.permissions import get_document_version_for_user, investigations_visible_to, pick_namesake
 
 
 class InvestigationViewSet(ApiView, viewsets.ReadOnlyModelViewSet[Investigation]):
@@ -40,14 +43,26 @@ class InvestigationViewSet(ApiView, viewsets.ReadOnlyModelViewSet[Investigation]
 
     def get_queryset(self) -> QuerySet[Investigation]:
         # Queries for a page: the count, the page, then respondents, participations, their
-        # statutes, and one for each extension's prefetch.
+        # statutes, the documents, their versions, and one for each extension's prefetch.
+        # What was withdrawn is not part of the case as it stands: left out, as in the exports.
         return investigations_visible_to(self.user).prefetch_related(
             "respondents",
             Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("authority")
+                queryset=Participation.objects.filter(withdrawn_at__isnull=True)
+                .select_related("authority")
                 .prefetch_related("statutes")
                 .order_by("role", "authority__code"),
+            ),
+            Prefetch(
+                "documents",
+                queryset=CaseDocument.objects.filter(withdrawn_at__isnull=True)
+                .prefetch_related(
+                    Prefetch(
+                        "versions", queryset=DocumentVersion.objects.defer("text", "search_vector").order_by("number")
+                    )
+                )
+                .order_by("date", "pk"),
             ),
             *self.extra_prefetch,
         )
@@ -58,6 +73,17 @@ class InvestigationViewSet(ApiView, viewsets.ReadOnlyModelViewSet[Investigation]
         if investigation is None:
             raise Http404("No such investigation.")
         return investigation
+
+
+class DocumentFileView(ApiView, views.APIView):
+    """One version's file, as the investigation page serves it, to token or session clients alike."""
+
+    @extend_schema(
+        summary="The file of one version of a case document",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **NOT_SIGNED_IN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, reference: str, document_id: int, version: int) -> FileResponse:
+        return version_response(get_document_version_for_user(self.user, reference, document_id, version))
 
 
 def _extended_filterset(extensions: Iterable[InvestigationApiExtension]) -> type[FilterSet]:

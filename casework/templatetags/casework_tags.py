@@ -10,7 +10,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from casework.extensions import investigation_panels
+from casework.extensions import home_panels, investigation_panels
 from casework.models import Event, Investigation, User
 
 if TYPE_CHECKING:
@@ -77,4 +77,12 @@ def investigation_panels_tag(
     request = context["request"]
     # Each panel's HTML comes from its template (escaped there); anything else is escaped here.
     parts = (conditional_escape(panel(request, investigation, page)) for panel in investigation_panels)
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True, name="home_panels")
+def home_panels_tag(context: template.Context) -> SafeString:
+    """The sections other apps add to the home page (``casework.extensions.home_panels``)."""
+    request = context["request"]
+    parts = (conditional_escape(panel(request)) for panel in home_panels)
     return mark_safe("".join(parts))  # noqa: S308

@@ -197,13 +197,16 @@ def test_it_starts_the_answer_form_from_the_recommendation(joint_investigation: 
     assert form.initial["responded_on"] == date(2021, 3, 1)
 
 
-def test_it_ignores_an_invalid_filter_value_and_applies_the_others(
+def test_it_lists_nothing_for_an_unknown_filter_value_and_says_why(
     ref: Ref, bob: User, joint_investigation: Investigation
 ) -> None:
+    # Issue 12: an unknown value answers with a message, not with every row (it used to be ignored).
     from casework.selectors import investigation_list
 
     filters = InvestigationFilter({"stage": "no-such-stage", "q": "joint"})
-    assert list(investigation_list(bob, filters)) == [joint_investigation]
+    assert list(investigation_list(bob, filters)) == []
     assert "stage" in filters.form.errors
+    filters = InvestigationFilter({"stage": "investigation", "q": "joint"})
+    assert list(investigation_list(bob, filters)) == [joint_investigation]
     filters = InvestigationFilter({"q": "nothing like it"})
     assert list(investigation_list(bob, filters)) == []

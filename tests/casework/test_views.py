@@ -381,19 +381,21 @@ def test_it_shows_the_investigation_with_a_fixed_number_of_queries(
     # their authorities, 5 their statutes, 6 their findings, 7 recommendations,
     # 8 the findings they follow from, 9 related investigations the user may see
     # (both directions), 10 respondents, 11 events, 12 assigned staff,
-    # 13 may the user edit (assigned?), 14 the user's authority and unread count (page
-    # header and bell), 15 the investigation's orders (Orders section); the case timeline:
-    # 16 the recorded stage changes, 17 the orders (none here; with orders, their terms
+    # 13 the documents with their versions, 14 the withdrawn findings, 15 the withdrawn
+    # respondents, 16 may the user edit (assigned?), 17 the user's authority and unread count (page
+    # header and bell), 18 the investigation's orders (Orders section); the case timeline:
+    # 19 the recorded stage changes, 20 the orders (none here; with orders, their terms
     # with deadlines, the stays and the court proceedings are three more, see tests/orders/test_timeline.py).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(20):
         response = client.get(_detail(joint_investigation))
     assert response.status_code == 200
     assert response.content.decode().count('class="timeline-item"') == count
     # The history, loaded after the page: 1 session, 2 user, 3 the investigation
     # (permissions), 4 the linked investigations the user may see, then for the
     # investigation 5 its rows, 6 respondents, 7 assignees; participations 8 rows,
-    # 9 statutes; 10 findings; recommendations 11 rows, 12 findings followed; 13 events; 14 links.
-    with django_assert_num_queries(14):
+    # 9 statutes; 10 findings; recommendations 11 rows, 12 findings followed; 13 events; 14 links;
+    # 15 respondents withdrawn; 16 documents; 17 their versions.
+    with django_assert_num_queries(17):
         response = client.get(_history(joint_investigation) + "?partial=1")
     assert response.status_code == 200
     assert " ".join(response.content.decode().split()).count("Created recommendation ") == count
