@@ -27,7 +27,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from casework import services
-from casework.demo.reference import REPEALED_STATUTES
+from casework.demo.reference import reference_data
 from casework.demo.users import demo_investigator_username
 from casework.models import (
     Authority,
@@ -183,7 +183,8 @@ def _load_reference() -> _Reference:
     authorities: dict[int, Authority] = {}
     canadian = (
         Statute.objects.filter(jurisdiction__code__startswith="CA")
-        .exclude(code__in=REPEALED_STATUTES)
+        # Statutes no longer in force (``repealed = true`` in the reference data) are not applied to new cases.
+        .exclude(code__in=reference_data().repealed_statutes)
         .prefetch_related("enforced_by")
         .order_by("code")
     )

@@ -1,9 +1,10 @@
 """``manage.py seed_demo [--synthetic N]``: reference data, the Clearview AI case, demo users and orders.
 
 It lives in ``orders`` because it loads both apps' demo data, and ``casework``
-never imports ``orders``: first the ``casework.demo`` loaders (reference data
-with the federal holidays, users, the cases, the synthetic investigations),
-then ``orders.demo`` (the Clearview orders and the synthetic orders).
+never imports ``orders``: first the ``casework.demo`` loaders (the reference
+data file with the proclaimed holidays, users, the demo case files with their
+orders, imported as ``import_case`` imports a file, the synthetic
+investigations), then ``orders.demo`` (the synthetic orders).
 
 Everything runs in one transaction, and running it again changes nothing (no new
 rows, no changed rows, history included). ``--synthetic N`` also makes sure the
@@ -20,10 +21,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from casework.demo.clearview import load_clearview
-from casework.demo.reference import load_reference_data
+from casework.demo.cases import load_demo_cases
+from casework.demo.reference import ReferenceDataError, load_reference_data
 from casework.demo.synthetic import DEFAULT_SEED, REFERENCE_PREFIX, load_synthetic
 from casework.demo.users import load_demo_users
+from casework.interchange import CaseFormatError
 from casework.models import (
     Authority,
     Event,
@@ -35,7 +37,7 @@ from casework.models import (
     Statute,
     User,
 )
-from orders.demo import SYNTHETIC_PREFIX, load_clearview_orders, load_synthetic_orders
+from orders.demo import SYNTHETIC_PREFIX, load_synthetic_orders
 from orders.models import Deadline, Order, Term
 
 
@@ -61,15 +63,18 @@ class Command(BaseCommand):
             raise CommandError(_("--synthetic must be zero or more, not %(n)s.") % {"n": synthetic})
         started = time.monotonic()
         password: str = settings.DEMO_PASSWORD
-        with transaction.atomic():
-            # Users before the cases: the cases assign the demo investigators. The
-            # investigations before their orders, which the orders app adds.
-            load_reference_data()
-            users = load_demo_users(password)
-            load_clearview()
-            created = load_synthetic(synthetic, seed=DEFAULT_SEED)
-            load_clearview_orders()
-            orders_created = load_synthetic_orders(synthetic, seed=DEFAULT_SEED)
+        try:
+            with transaction.atomic():
+                # Users before the cases: the cases assign the demo investigators. The
+                # synthetic investigations before their orders, which the orders app adds.
+                load_reference_data()
+                users = load_demo_users(password)
+                load_demo_cases()
+                created = load_synthetic(synthetic, seed=DEFAULT_SEED)
+                orders_created = load_synthetic_orders(synthetic, seed=DEFAULT_SEED)
+        except (ReferenceDataError, CaseFormatError) as exc:
+            # A demo data file that does not follow its format: say which file and field, as import_case does.
+            raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
 
         counts = [
