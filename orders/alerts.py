@@ -13,6 +13,7 @@ and the next sweep asks again: nothing depends on Redis keeping a message.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import smtplib
@@ -25,13 +26,14 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from casework.models import User
+from casework.models import Authority, User
 from casework.permissions import users_who_may_see
 from orders.deadlines import current_level, ladder, local_today
+from orders.deadlines.alert_ladder import day_starts_at, first_rung_day, is_rung_offset, next_rung_day
 from orders.models import (
     ACTIVE_DEADLINE_STATUSES,
     ORDER_STATUSES_NOT_ALERTING,
@@ -63,65 +65,248 @@ class RaisedAlert:
         }
 
 
-def _candidates(now: datetime) -> Iterable[tuple[int, date | None, str, str, str, int]]:
-    """Active deadlines whose first rung may have been reached: (id, due_on, tz, authority, order, term).
+# --- The sweep --------------------------------------------------------------------------------------
+#
+# The next rung. Each deadline that can alert keeps ``next_alert_at``, the instant from which the
+# sweep owes it a look: local midnight of the first rung not yet looked at. The sweep reads only
+# the running deadlines whose instant has come (the partial index orders_deadline_next_rung), so a
+# sweep with nothing due reads nothing, whatever the number of deadlines held.
+#
+# The invariant: ``next_alert_at`` is never later than the start of the first rung whose alert is
+# still owed. It holds because each writer sets a value no later than that:
+# - the services (orders.services), whenever a due date or whether a deadline may alert changes,
+#   and the bulk loaders (``deadlines_set_next_rung``), set the start of the due date's *first*
+#   rung: no alert can be owed before it. A deadline whose first rung is past (an extension to a
+#   date 10 days away, an order unstayed) is looked at by the next sweep, which raises its current
+#   rung if that was never raised, as the sweep always did;
+# - the sweep raises the current rung (or finds it raised) and sets the start of the *next* rung
+#   after today: the current one is raised, and no level between them exists.
+# A deadline that cannot alert (not running, no due date, its order stayed, draft or ended) keeps
+# none; the sweep clears one it finds on such a deadline. The sweep assumes time runs forward: a
+# sweep ``--now`` in the past does not raise rungs that a later sweep has moved past.
 
-    Uses the partial index orders_deadline_active_due. A deadline further away
-    than the ladder's first rung (plus a day for time zones) cannot be due yet.
+
+def _due(now: datetime) -> list[tuple[int, date | None, str, int]]:
+    """The running deadlines whose next rung has come: (id, due date, order status, authority id).
+
+    Read through orders_deadline_next_rung and locked for this sweep, ``FOR UPDATE SKIP LOCKED``:
+    a deadline another sweep is raising, or a service is changing, is left to that transaction;
+    its next rung stays due, so the next sweep sees it if it still owes an alert. Concurrent
+    sweeps so never wait for each other nor raise the same deadline's alerts.
     """
-    horizon = now.date() + timedelta(days=max(ladder()["before"], default=0) + 1)
-    return (
-        Deadline.objects.filter(status__in=ACTIVE_DEADLINE_STATUSES, due_on__isnull=False, due_on__lte=horizon)
-        .exclude(term__order__status__in=ORDER_STATUSES_NOT_ALERTING)
-        .values_list(
-            "pk",
-            "due_on",
-            "term__order__authority__jurisdiction__time_zone",
-            "term__order__authority__code",
-            "term__order__number",
-            "term__number",
-        )
-        .iterator(chunk_size=5000)
+    return list(
+        Deadline.objects.filter(status__in=ACTIVE_DEADLINE_STATUSES, next_alert_at__lte=now)
+        .select_for_update(skip_locked=True, of=("self",))
+        .values_list("pk", "due_on", "order__status", "order__authority_id")
     )
 
 
 def sweep_deadlines(now: datetime | None = None) -> list[RaisedAlert]:
     """Raise every alert due at ``now``; safe to run twice, concurrently, or after an outage.
 
-    1. Compute each candidate's current rung in its authority's time zone.
-    2. INSERT the (deadline, due date, level) rows, ignoring conflicts, tagged with this sweep's id.
-    3. The rows with this sweep's id are the alerts this sweep raised: notify their recipients
+    1. Lock the running deadlines whose next rung has come (``_due``); nothing else is read.
+    2. Compute each one's current rung in its authority's time zone, and the start of its next
+       rung; a deadline found unable to alert (its order stayed…) gets none.
+    3. INSERT the (deadline, due date, level) rows, ignoring conflicts, tagged with this sweep's id,
+       and move each deadline's next rung forward, in one statement each.
+    4. The rows with this sweep's id are the alerts this sweep raised: notify their recipients
        (one INSERT … SELECT, see ``notifications_create``).
-    4. After commit, ask a worker to deliver the e-mails still owed (these and any earlier ones).
+    5. After commit, ask a worker to deliver the e-mails still owed (these and any earlier ones).
 
-    Steps 2 and 3 handle plain tuples and set-based SQL rather than model instances: a
+    Steps 3 and 4 handle plain tuples and set-based SQL rather than model instances: a
     sweep after an outage over a million deadlines raises tens of thousands of alerts at
     once (docs/performance.md).
     """
     now = now or timezone.now()
     rungs = ladder()
     sweep_id = uuid.uuid4()
-    wanted: list[tuple[int, date, str]] = []
-    described: dict[tuple[int, date, str], RaisedAlert] = {}
-    for pk, due_on, tz, authority, number, term in _candidates(now):
-        if due_on is None:  # excluded by the query; narrows the type
-            continue
-        level = current_level(due_on, local_today(now, tz), rungs)
-        if level is None:
-            continue
-        wanted.append((pk, due_on, level))
-        described[(pk, due_on, level)] = RaisedAlert(authority, number, term, level, due_on)
     with transaction.atomic():
+        due = _due(now)
+        wanted: list[tuple[int, date, str]] = []
+        next_rungs: list[tuple[int, datetime | None]] = []
+        if due:
+            zones = dict(Authority.objects.values_list("pk", "jurisdiction__time_zone"))
+            days: dict[str, date] = {}  # each time zone's date at ``now``
+            for pk, due_on, order_status, authority_id in due:
+                if due_on is None or order_status in ORDER_STATUSES_NOT_ALERTING:
+                    next_rungs.append((pk, None))  # it cannot alert: whatever set its next rung was wrong
+                    continue
+                zone = zones[authority_id]
+                today = days.get(zone) or days.setdefault(zone, local_today(now, zone))
+                level = current_level(due_on, today, rungs)
+                if level is not None:
+                    wanted.append((pk, due_on, level))
+                next_rungs.append((pk, _starts_at(next_rung_day(due_on, today, rungs), zone)))
         alerts_insert(wanted, raised_at=now, sweep_id=sweep_id)
-        raised = list(
-            Alert.objects.filter(sweep_id=sweep_id)
-            .order_by("deadline_id")
-            .values_list("deadline_id", "due_on", "level")
-        )
+        next_rungs_write(next_rungs)
+        raised: list[RaisedAlert] = []
+        if wanted:
+            raised = [
+                RaisedAlert(authority, number, term, level, due_on)
+                for due_on, level, authority, number, term in Alert.objects.filter(sweep_id=sweep_id)
+                .order_by("deadline_id")
+                .values_list(
+                    "due_on",
+                    "level",
+                    "deadline__order__authority__code",
+                    "deadline__order__number",
+                    "deadline__term__number",
+                )
+            ]
         if raised:
             notifications_create(sweep_id=sweep_id, now=now)
         transaction.on_commit(enqueue_delivery)
-    return [described[key] for key in raised]
+    return raised
+
+
+@functools.lru_cache(maxsize=65536)
+def _starts_at(day: date, time_zone: str) -> datetime:
+    """``day_starts_at``, remembered: a sweep or a loader asks for the same few thousand (day, zone)."""
+    return day_starts_at(day, time_zone)
+
+
+def next_rung_of(
+    *, status: str, due_on: date | None, order_status: str, time_zone: str, rungs: dict[str, Any] | None = None
+) -> datetime | None:
+    """The next rung a deadline gets when its due date or whether it may alert changes (the services').
+
+    The start of the due date's first rung in the authority's time zone, or None when it cannot
+    alert: not running, no due date yet, or its order does not alert.
+    """
+    if status not in ACTIVE_DEADLINE_STATUSES or due_on is None or order_status in ORDER_STATUSES_NOT_ALERTING:
+        return None
+    return _starts_at(first_rung_day(due_on, rungs or ladder()), time_zone)
+
+
+def deadlines_set_next_rung(deadlines: QuerySet[Deadline] | Iterable[int]) -> int:
+    """Set the next rung of ``deadlines`` (a QuerySet or ids) as the services would; returns how many changed.
+
+    For the loaders that write deadlines in bulk (``bulk_create``, ``update``, SQL) and for
+    ``manage.py recompute_next_rungs``: each deadline gets the start of its due date's first
+    rung (``next_rung_of``), so that the next sweep looks at every one that may owe an alert
+    and raises what is owed (nothing already raised: the constraint sees to it). Reads the
+    deadlines in one query, writes only those whose value changes.
+    """
+    if not isinstance(deadlines, QuerySet):
+        deadlines = Deadline.objects.filter(pk__in=list(deadlines))
+    rungs = ladder()
+    zones = dict(Authority.objects.values_list("pk", "jurisdiction__time_zone"))
+    rows = deadlines.order_by().values_list(
+        "pk", "status", "due_on", "order__status", "order__authority_id", "next_alert_at"
+    )
+    changed: list[tuple[int, datetime | None]] = []
+    for pk, status, due_on, order_status, authority_id, stored in rows.iterator(chunk_size=20_000):
+        value = next_rung_of(
+            status=status, due_on=due_on, order_status=order_status, time_zone=zones[authority_id], rungs=rungs
+        )
+        if value != stored:
+            changed.append((pk, value))
+    next_rungs_write(changed)
+    return len(changed)
+
+
+def next_rungs_write(rows: list[tuple[int, datetime | None]], *, model: type[Model] = Deadline) -> None:
+    """Write (deadline id, next rung) pairs: one ``UPDATE … FROM unnest`` per 50 000 on PostgreSQL.
+
+    No history and no ``updated_at``: the column is derived from what the history records (the
+    due date, the statuses, the ladder). ``model`` lets migration orders/0011 pass its own.
+    """
+    if not rows:
+        return
+    table = model._meta.db_table
+    if connection.vendor != "postgresql":
+        by_value: dict[datetime | None, list[int]] = {}
+        for pk, value in rows:
+            by_value.setdefault(value, []).append(pk)
+        for value, pks in by_value.items():
+            for start in range(0, len(pks), 500):
+                model._default_manager.filter(pk__in=pks[start : start + 500]).update(next_alert_at=value)
+        return
+    sql = f"""
+        UPDATE {table} AS d SET next_alert_at = r.at
+        FROM unnest(%s::bigint[], %s::timestamptz[]) AS r(id, at) WHERE d.id = r.id
+    """  # noqa: S608 - the table name from the model, values as parameters
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 50_000):
+            batch = rows[start : start + 50_000]
+            cursor.execute(sql, [[r[0] for r in batch], [r[1] for r in batch]])
+
+
+@dataclass(frozen=True)
+class NextRungProblem:
+    """A deadline whose next rung breaks the sweep's invariant (``next_rung_problems``)."""
+
+    deadline_id: int
+    next_alert_at: datetime | None
+    problem: str
+
+    def as_dict(self) -> dict[str, Any]:
+        stored = self.next_alert_at.isoformat() if self.next_alert_at else None
+        return {"deadline": self.deadline_id, "next_alert_at": stored, "problem": self.problem}
+
+
+def next_rung_problems(
+    now: datetime | None = None, deadlines: QuerySet[Deadline] | None = None
+) -> list[NextRungProblem]:
+    """The deadlines whose next rung is missing or wrong at ``now`` (``recompute_next_rungs --check``, tests).
+
+    Right is what the writers above leave: none when a deadline cannot alert; otherwise the start
+    of a rung of its due date, in its authority's time zone, no later than the first alert still
+    owed: once it is past ``now`` the current rung's alert is raised, and so is every rung it skips.
+    Reads every deadline that can alert or has a next rung, and their alerts for their due dates:
+    a command's or a test's work, not a page's.
+    """
+    now = now or timezone.now()
+    rungs = ladder()
+    if deadlines is None:
+        deadlines = Deadline.objects.all()
+    deadlines = deadlines.filter(Q(next_alert_at__isnull=False) | Q(status__in=ACTIVE_DEADLINE_STATUSES))
+    zones = dict(Authority.objects.values_list("pk", "jurisdiction__time_zone"))
+    raised: dict[int, set[str]] = {}
+    for deadline_id, level in Alert.objects.filter(
+        deadline__in=deadlines.values("pk"), due_on=F("deadline__due_on")
+    ).values_list("deadline_id", "level"):
+        raised.setdefault(deadline_id, set()).add(level)
+    problems: list[NextRungProblem] = []
+    rows = deadlines.order_by("pk").values_list(
+        "pk", "status", "due_on", "order__status", "order__authority_id", "next_alert_at"
+    )
+    for pk, status, due_on, order_status, authority_id, stored in rows.iterator(chunk_size=20_000):
+        zone = zones[authority_id]
+        may_alert = next_rung_of(status=status, due_on=due_on, order_status=order_status, time_zone=zone, rungs=rungs)
+        if may_alert is None or due_on is None:
+            if stored is not None:
+                problems.append(NextRungProblem(pk, stored, "set, though the deadline cannot alert"))
+            continue
+        if stored is None:
+            problems.append(NextRungProblem(pk, stored, "missing"))
+            continue
+        problem = _next_rung_problem(due_on, stored, zone, now, raised.get(pk, set()), rungs)
+        if problem:
+            problems.append(NextRungProblem(pk, stored, problem))
+    return problems
+
+
+def _next_rung_problem(
+    due_on: date, stored: datetime, zone: str, now: datetime, raised: set[str], rungs: dict[str, Any]
+) -> str | None:
+    """What is wrong with ``stored`` as the next rung of a deadline due ``due_on`` that can alert, or None."""
+    day = local_today(stored, zone)
+    if _starts_at(day, zone) != stored or not is_rung_offset((day - due_on).days, rungs):
+        return f"not the start of a rung of {due_on.isoformat()} in {zone}"
+    if stored <= now:
+        return None  # the next sweep looks at it
+    today = local_today(now, zone)
+    level = current_level(due_on, today, rungs)
+    if level is not None and level not in raised:
+        return f"after {level}, owed now and not raised"
+    skipped = next_rung_day(due_on, today, rungs)
+    while skipped < day:
+        level = current_level(due_on, skipped, rungs)
+        if level is not None and level not in raised:
+            return f"after {level} ({skipped.isoformat()}), not raised"
+        skipped = next_rung_day(due_on, skipped, rungs)
+    return None
 
 
 def alerts_insert(rows: list[tuple[int, date, str]], *, raised_at: datetime, sweep_id: uuid.UUID) -> None:

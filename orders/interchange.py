@@ -46,6 +46,7 @@ from casework.interchange import (
 from casework.models import Authority, Investigation, User
 from casework.services import save_recorded
 from orders import services
+from orders.alerts import deadlines_set_next_rung
 from orders.deadlines import Rule, RuleError, parse_rule
 from orders.models import (
     ComplianceSubmission,
@@ -558,12 +559,17 @@ def _decimal(fields: Fields, key: str) -> Decimal | None:
 
 
 def orders_write(plans: Sequence[OrderPlan], *, investigation: Investigation, actor: User | None) -> None:
-    """Create the planned orders in ``investigation``; the caller's transaction makes it all or nothing."""
-    for plan in plans:
-        _write_order(plan, investigation, actor)
+    """Create the planned orders in ``investigation``; the caller's transaction makes it all or nothing.
+
+    Last, every deadline written gets its next rung for the sweep from what it ended as: the
+    order's status is restored directly (``_write_order``, step 7), past the service that keeps it.
+    """
+    written = [_write_order(plan, investigation, actor) for plan in plans]
+    if written:
+        deadlines_set_next_rung(Deadline.objects.filter(order__in=written))
 
 
-def _write_order(plan: OrderPlan, investigation: Investigation, actor: User | None) -> None:
+def _write_order(plan: OrderPlan, investigation: Investigation, actor: User | None) -> Order:
     """Replay one order through ``orders.services``, the way staff would have made it.
 
     1. Draft it (``order_draft``; then ``order_update_draft`` sets the note and
@@ -645,7 +651,7 @@ def _write_order(plan: OrderPlan, investigation: Investigation, actor: User | No
 
     order.refresh_from_db()  # as the services above left it
     with service_errors(plan.path):
-        _restore(order, actor=actor, values={"status": plan.status}, also=["updated_at"])
+        return _restore(order, actor=actor, values={"status": plan.status}, also=["updated_at"])
 
 
 def _replay(change: _Change, deadline: Deadline, proceedings: list[CourtProceeding], actor: User | None) -> None:

@@ -271,8 +271,16 @@ class Deadline(models.Model):
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # When the sweep must next look at this deadline: the start (local midnight in the issuing
+    # authority's time zone) of the first rung of its ladder not yet looked at. The services set it
+    # to the first rung of the due date whenever the due date or whether it may alert changes; the
+    # sweep moves it to the rung after the one it raised. Never later than the next alert owed, so
+    # the sweep reads only the deadlines whose rung has come (orders.alerts, "The next rung").
+    # Empty when the deadline cannot alert: not running, no due date yet, or its order does not
+    # alert (ORDER_STATUSES_NOT_ALERTING). Derived, so not in the audit trail.
+    next_alert_at = models.DateTimeField(_("next alert from"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["next_alert_at"])
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -289,8 +297,8 @@ class Deadline(models.Model):
             # order's deadlines with what the figures read, from the index alone (no table rows).
             # Not partial: it is also the index of the order foreign key (cascading deletes).
             models.Index(fields=["order"], include=["due_on", "status", "met_on"], name="orders_deadline_order_counts"),
-            # The sweep: active deadlines by due date (sweep_deadlines, "my deadlines"), with the
-            # term the sweep and the deadlines list join; the dashboard's next deadlines.
+            # Active deadlines by due date ("my deadlines"), with the term the deadlines list joins;
+            # the dashboard's next deadlines. (The sweep reads orders_deadline_next_rung below.)
             models.Index(
                 fields=["due_on"],
                 include=["term"],
@@ -304,6 +312,13 @@ class Deadline(models.Model):
                 include=["term"],
                 name="orders_deadline_owed_due",
                 condition=Q(status__in=OWED_DEADLINE_STATUSES),
+            ),
+            # The sweep (orders.alerts.sweep_deadlines): the running deadlines whose next rung has come,
+            # ``next_alert_at <= now``; the others, and those that cannot alert, are not read.
+            models.Index(
+                fields=["next_alert_at"],
+                name="orders_deadline_next_rung",
+                condition=Q(status__in=ACTIVE_DEADLINE_STATUSES, next_alert_at__isnull=False),
             ),
             # The deadlines list's stayed deadlines (orders.dashboard.stayed_q).
             models.Index(fields=["term"], name="orders_deadline_stayed", condition=Q(status="stayed")),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from casework.calendars import Calendar, authority_today, calendar_for
 from casework.models import Authority, Investigation, User
 from casework.services import save_recorded, set_m2m_recorded
+from orders.alerts import deadlines_set_next_rung, next_rung_of
 from orders.deadlines import (
     Computation,
     RuleError,
@@ -33,6 +34,7 @@ from orders.deadlines import (
 )
 from orders.models import (
     ACTIVE_DEADLINE_STATUSES,
+    ORDER_STATUSES_NOT_ALERTING,
     ORDER_TRANSITIONS,
     OWED_DEADLINE_STATUSES,
     PENDING_DEADLINE_STATUSES,
@@ -172,6 +174,7 @@ def term_add(
     deadline = Deadline(term=term, order=order, rule=rule.as_dict(), verified=verified, note=note)
     deadline_apply_computation(deadline, deadline_compute(order, deadline.rule))
     deadline.original_due_on = deadline.due_on
+    _set_next_rung(deadline, order)  # a draft's: none
     save_recorded(deadline, actor=actor, reason="deadline set")
     return term
 
@@ -255,6 +258,7 @@ def order_issue(*, actor: User | None, order: Order, issued_on: date, served_on:
     for deadline in Deadline.objects.filter(term__order=order).select_related("term"):
         deadline_apply_computation(deadline, deadline_compute(order, deadline.rule))
         deadline.original_due_on = deadline.due_on
+        _set_next_rung(deadline, order)
         save_recorded(deadline, actor=actor, reason="computed on issue")
     return order
 
@@ -285,6 +289,7 @@ def order_record_service(*, actor: User | None, order: Order, served_on: date) -
         if parse_rule(deadline.rule).start == "served_on" and not deadline.extensions.exists():
             deadline_apply_computation(deadline, deadline_compute(order, deadline.rule))
             deadline.original_due_on = deadline.original_due_on or deadline.due_on
+            _set_next_rung(deadline, order)
             save_recorded(deadline, actor=actor, reason="computed from service")
     return order
 
@@ -309,10 +314,13 @@ def order_set_status(*, actor: User | None, order: Order, status: str, reason: s
                 % {"current": order.get_status_display(), "new": OrderStatus(status).label, "choices": choices}
             }
         )
+    alerted = order.status not in ORDER_STATUSES_NOT_ALERTING
     order.status = status
-    return save_recorded(
-        order, actor=actor, reason=reason or f"status → {status}", update_fields=["status", "updated_at"]
-    )
+    save_recorded(order, actor=actor, reason=reason or f"status → {status}", update_fields=["status", "updated_at"])
+    if alerted != (status not in ORDER_STATUSES_NOT_ALERTING):
+        # Stayed, ended or back: its running deadlines stop alerting, or start again from their first rung.
+        deadlines_set_next_rung(Deadline.objects.filter(order=order))
+    return order
 
 
 @transaction.atomic
@@ -377,6 +385,21 @@ def _deadline_for_update(deadline: Deadline) -> Deadline:
     )
 
 
+def _set_next_rung(deadline: Deadline, order: Order) -> str:
+    """Set when the sweep next looks at ``deadline`` after its due date or status changed; the field to save.
+
+    The start of its due date's first rung, or none when it cannot alert (``orders.alerts.next_rung_of``).
+    ``order`` is the deadline's, current, with its authority's jurisdiction loaded.
+    """
+    deadline.next_alert_at = next_rung_of(
+        status=deadline.status,
+        due_on=deadline.due_on,
+        order_status=order.status,
+        time_zone=order.authority.jurisdiction.time_zone,
+    )
+    return "next_alert_at"
+
+
 @transaction.atomic
 def deadline_stay(
     *,
@@ -412,7 +435,7 @@ def deadline_stay(
     )
     save_recorded(stay, actor=actor, reason="stay recorded")
     deadline.status = DeadlineStatus.STAYED
-    fields = ["status", "updated_at"]
+    fields = ["status", "updated_at", _set_next_rung(deadline, deadline.term.order)]
     if provision:
         authority = deadline.term.order.authority
         french = authority.judicial_review_stay_fr if provision == authority.judicial_review_stay else ""
@@ -445,7 +468,14 @@ def deadline_stay_lift(*, actor: User | None, deadline: Deadline, lifted_on: dat
         deadline,
         actor=actor,
         reason="stay lifted",
-        update_fields=["due_on", "status", "explanation", "steps", "updated_at"],
+        update_fields=[
+            "due_on",
+            "status",
+            "explanation",
+            "steps",
+            "updated_at",
+            _set_next_rung(deadline, deadline.term.order),
+        ],
     )
 
 
@@ -487,7 +517,14 @@ def deadline_extend(
         deadline,
         actor=actor,
         reason="extended",
-        update_fields=["due_on", "status", "explanation", "steps", "updated_at"],
+        update_fields=[
+            "due_on",
+            "status",
+            "explanation",
+            "steps",
+            "updated_at",
+            _set_next_rung(deadline, deadline.term.order),  # the ladder starts again for the new date
+        ],
     )
     return extension
 
@@ -510,7 +547,7 @@ def deadline_close(
         deadline,
         actor=actor,
         reason=reason or f"deadline {status}",
-        update_fields=["status", "met_on", "note", "updated_at"],
+        update_fields=["status", "met_on", "note", "updated_at", _set_next_rung(deadline, deadline.term.order)],
     )
 
 
@@ -827,18 +864,15 @@ def deadlines_recompute_report(*, actor: User | None, deadlines: Sequence[Deadli
                 stay, actor=actor, reason=f"recomputed in the {cal.name}", update_fields=["days_left", "due_on_before"]
             )
         deadline.due_on, deadline.steps, deadline.explanation = due, steps, explanation
+        fields = ["due_on", "original_due_on", "explanation", "steps", "updated_at"]
         if due != before:
             reason = f"recomputed: {before} → {due} (the {cal.name})"
             outcome = "moved"
+            fields.append(_set_next_rung(deadline, order))
         else:
             reason = f"explanation restated: the {cal.name}"
             outcome = "restated"
-        save_recorded(
-            deadline,
-            actor=actor,
-            reason=reason,
-            update_fields=["due_on", "original_due_on", "explanation", "steps", "updated_at"],
-        )
+        save_recorded(deadline, actor=actor, reason=reason, update_fields=fields)
         results.append(Recomputation(deadline, before, due, outcome, reason))
     return results
 
