@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from casework.models import User
+from orders.alerts import deadlines_set_next_rung
 from orders.models import (
     Alert,
     CalendarFeed,
@@ -69,6 +70,11 @@ class OrderAdmin(SimpleHistoryAdmin):
     date_hierarchy = "issued_on"
     inlines = [TermInline, ProceedingInline, RevisionInline]
 
+    def save_model(self, request: HttpRequest, obj: Order, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # An edit here goes past the services: the sweep's next rungs follow the status it saved.
+        deadlines_set_next_rung(Deadline.objects.filter(order=obj))
+
 
 @admin.register(Term)
 class TermAdmin(SimpleHistoryAdmin):
@@ -103,6 +109,11 @@ class DeadlineAdmin(SimpleHistoryAdmin):
     readonly_fields = ["explanation", "steps"]
     date_hierarchy = "due_on"
     inlines = [StayInline, ExtensionInline]
+
+    def save_model(self, request: HttpRequest, obj: Deadline, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # An edit here goes past the services: the sweep's next rung follows the date and status it saved.
+        deadlines_set_next_rung([obj.pk])
 
 
 @admin.register(ComplianceSubmission)

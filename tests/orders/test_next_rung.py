@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from io import StringIO
@@ -24,7 +25,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -255,6 +258,25 @@ def test_the_case_import_sets_it_from_the_status_it_restores(ref: Ref, carol: Us
         "I-1": vancouver_midnight("2021-12-26"),
         "I-2": None,
     }
+
+
+def test_an_edit_in_the_admin_keeps_it(client: Client, root: User, bc_order: Order) -> None:
+    deadline = term_one(bc_order)
+    client.force_login(root)
+    inline = {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "1000"}
+    data = {
+        "term": deadline.term_id,
+        "rule": json.dumps(deadline.rule),
+        "due_on": "2022-02-25",
+        "original_due_on": "2022-01-25",
+        "status": "open",
+        "verified": "on",
+        **{f"stays-{key}": value for key, value in inline.items()},
+        **{f"extensions-{key}": value for key, value in inline.items()},
+    }
+    response = client.post(reverse("admin:orders_deadline_change", args=[deadline.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert term_one(bc_order).next_alert_at == vancouver_midnight("2022-01-26")
 
 
 # --- The sweep reads only what is due ------------------------------------------------------------
