@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from casework.models import Authority, Finding, Statute
+from orders.deadlines import legal_date
 from orders.models import Order, Term
 
 if TYPE_CHECKING:
@@ -67,6 +69,17 @@ def pick(english: str, french: str, language: str | None = None) -> Bilingual:
     if is_french(language):
         return Bilingual(french, FRENCH) if french else Bilingual(english, ENGLISH)
     return Bilingual(english, ENGLISH) if english else Bilingual(french, FRENCH)
+
+
+def message_date(value: date, language: str | None = None) -> str:
+    """A date inside a message: written out in French (« 30 avril 2027 », « 1er mai 2027 »), ISO 8601 in English.
+
+    English keeps the short ISO form Canadian offices write (config/formats/en); French prose writes
+    dates out, as the French pages' long dates do.
+    """
+    if is_french(language):
+        return legal_date(value, french=True)
+    return value.isoformat()
 
 
 def term_text(term: Term, language: str | None = None) -> Bilingual:

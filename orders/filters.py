@@ -1,10 +1,19 @@
-"""The orders list's filters: authority, status, investigation reference, and words."""
+"""The orders list's filters: authority, status, investigation reference, and words.
+
+Every filter of the orders app names an authority by its code in the address
+(``?authority=OIPC-BC``, any case), as people write it and as the dashboard's links do;
+an older link's number is still understood. A value that matches nothing is an error
+shown on the form, and the list then shows no row (``StrictFilterSet``): a mistyped
+authority or status never silently answers with every order.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -16,13 +25,77 @@ def _authority_label(authority: Authority) -> str:
     return f"{authority.code} – {authority.name}"
 
 
-class OrderFilter(django_filters.FilterSet):
+class AuthorityField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """An authority chosen by its code (``OIPC-BC``, any case) or by its number; the options carry codes."""
+
+    default_error_messages = {  # noqa: RUF012 - Django's own pattern
+        "invalid_choice": _(
+            "Select a valid choice: “%(value)s” is not the code of an authority offered here (for example OIPC-BC)."
+        ),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._chosen: Authority | None = None
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _authority_label(obj)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Authority):
+            return value.code
+        return super().prepare_value(value)
+
+    def to_python(self, value: Any) -> Authority | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        lookup = {"pk": int(text)} if text.isdigit() else {"code__iexact": text}
+        try:
+            chosen: Authority = self.queryset.get(**lookup)  # type: ignore[union-attr]
+        except (Authority.DoesNotExist, Authority.MultipleObjectsReturned, ValueError) as error:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text[:40]}
+            ) from error
+        self._chosen = chosen
+        return chosen
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        # The option of the authority found (an old link's number, a lower-case code) shows as chosen.
+        if self._chosen is not None and data not in self.empty_values:
+            return self._chosen.code
+        return super().bound_data(data, initial)
+
+
+class AuthorityFilter(django_filters.ModelChoiceFilter):
+    field_class = AuthorityField
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """Filters that answer a value matching nothing (an unknown authority, status or choice) with no row.
+
+    The error is shown on the form. A malformed value (a date that is no date) is only
+    reported and left out, as before: the other filters still apply.
+    """
+
+    def unknown_values(self) -> bool:
+        """Whether a filter was given a value that names nothing it offers."""
+        self.is_valid()
+        return any(error.code == "invalid_choice" for errors in self.form.errors.as_data().values() for error in errors)
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.unknown_values():
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+
+class OrderFilter(StrictFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
         help_text=_("Words in the number, title, legal basis or investigation title."),
     )
-    authority = django_filters.ModelChoiceFilter(
+    authority = AuthorityFilter(
         label=_("Issuing authority"),
         # Only authorities that may issue orders can have any.
         queryset=Authority.objects.filter(can_issue_orders=True).order_by("code"),
@@ -50,7 +123,6 @@ class OrderFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.form.fields["authority"].label_from_instance = _authority_label  # type: ignore[attr-defined]
         for name in ("q", "investigation"):
             self.form.fields[name].widget.attrs["type"] = "search"
 

@@ -30,6 +30,7 @@ from casework.models import Investigation, User
 from casework.permissions import get_investigation_for_user
 from casework.tables import configure
 from orders import selectors, services
+from orders.bilingual import message_date, term_text
 from orders.documents.selectors import documents_panel
 from orders.exports.feeds import calendar_feed_get_or_create
 from orders.filters import OrderFilter
@@ -52,7 +53,16 @@ from orders.forms import (
     SubmissionRecordForm,
     TermAddForm,
 )
-from orders.models import ComplianceSubmission, CourtProceeding, Deadline, Order, OrderRevision
+from orders.models import (
+    ACTIVE_DEADLINE_STATUSES,
+    OWED_DEADLINE_STATUSES,
+    ComplianceSubmission,
+    CourtProceeding,
+    Deadline,
+    DeadlineStatus,
+    Order,
+    OrderRevision,
+)
 from orders.notifications import notification_mark_read, user_set_alert_email
 from orders.permissions import check_may_draft, get_order_for_user
 from orders.tables import DeadlineTable, OrderTable
@@ -108,12 +118,42 @@ def _deadline(order: Order, term_number: int) -> Deadline:
     return get_object_or_404(Deadline.objects.select_related("term"), term__order=order, term__number=term_number)
 
 
+def _deadline_refusal(action: str, order: Order, deadline: Deadline) -> list[str]:
+    """Why ``action`` cannot be done to this deadline now, said on the page before any form is filled in.
+
+    The same conditions as the buttons on the order page (``orders.selectors.order_page``):
+    a form opened from a bookmark or an old tab explains itself instead of refusing on submit.
+    """
+    status = deadline.get_status_display()
+    if order.is_draft:
+        return [_("The order is a draft: its deadlines run, and can be changed, once it is issued.")]
+    if action == "close" and deadline.status in (DeadlineStatus.MET, DeadlineStatus.WAIVED):
+        if deadline.met_on is not None:
+            return [
+                _("This deadline is already met (on %(date)s): there is nothing to close.")
+                % {"date": message_date(deadline.met_on)}
+            ]
+        return [_("This deadline is already %(status)s: there is nothing to close.") % {"status": status}]
+    if action == "stay" and (deadline.status not in ACTIVE_DEADLINE_STATUSES or deadline.due_on is None):
+        return [
+            _("Only a running deadline with a due date can be stayed; this one is %(status)s.") % {"status": status}
+        ]
+    if action == "lift" and deadline.status != DeadlineStatus.STAYED:
+        return [_("This deadline is not stayed (it is %(status)s): there is no stay to lift.") % {"status": status}]
+    if action == "extend" and (deadline.status not in OWED_DEADLINE_STATUSES or deadline.due_on is None):
+        return [
+            _("Only a deadline still owed (open, extended or missed) can be extended; this one is %(status)s.")
+            % {"status": status}
+        ]
+    return []
+
+
 def _term_intro(deadline: Deadline) -> str:
     term = deadline.term
-    due = deadline.due_on.isoformat() if deadline.due_on else _("not yet known")
+    due = message_date(deadline.due_on) if deadline.due_on else _("not yet known")
     return _("Term %(n)s: %(text)s\nDue on %(due)s (%(status)s).") % {
         "n": term.number,
-        "text": term.text or term.text_fr,
+        "text": term_text(term).text,
         "due": due,
         "status": deadline.get_status_display(),
     }
@@ -422,6 +462,7 @@ def deadline_stay(request: HttpRequest, authority: str, number: str, term: int) 
         title=_("Stay the deadline of term %(n)s") % {"n": term},
         submit=_("Stay the deadline"),
         order=order,
+        refusal=_deadline_refusal("stay", order, deadline) if request.method == "GET" else [],
         intro=_term_intro(deadline),
     )
 
@@ -442,7 +483,7 @@ def deadline_lift(request: HttpRequest, authority: str, number: str, term: int) 
             messages.success(
                 request,
                 _("The stay is lifted; term %(n)s is now due on %(due)s.")
-                % {"n": term, "due": deadline.due_on.isoformat() if deadline.due_on else "—"},
+                % {"n": term, "due": message_date(deadline.due_on) if deadline.due_on else "—"},
             )
             return _to_order(order)
     return _form_page(
@@ -451,6 +492,7 @@ def deadline_lift(request: HttpRequest, authority: str, number: str, term: int) 
         title=_("Lift the stay of term %(n)s") % {"n": term},
         submit=_("Lift the stay"),
         order=order,
+        refusal=_deadline_refusal("lift", order, deadline) if request.method == "GET" else [],
         intro=_term_intro(deadline)
         + "\n"
         + _("The new due date is the day the stay is lifted plus the calendar days that were left when it began."),
@@ -473,7 +515,7 @@ def deadline_extend(request: HttpRequest, authority: str, number: str, term: int
             messages.success(
                 request,
                 _("Term %(n)s is now due on %(due)s.")
-                % {"n": term, "due": form.cleaned_data["new_due_on"].isoformat()},
+                % {"n": term, "due": message_date(form.cleaned_data["new_due_on"])},
             )
             return _to_order(order)
     return _form_page(
@@ -482,6 +524,7 @@ def deadline_extend(request: HttpRequest, authority: str, number: str, term: int
         title=_("Extend the deadline of term %(n)s") % {"n": term},
         submit=_("Extend the deadline"),
         order=order,
+        refusal=_deadline_refusal("extend", order, deadline) if request.method == "GET" else [],
         intro=_term_intro(deadline),
     )
 
@@ -510,6 +553,7 @@ def deadline_close(request: HttpRequest, authority: str, number: str, term: int)
         title=_("Close the deadline of term %(n)s") % {"n": term},
         submit=_("Close the deadline"),
         order=order,
+        refusal=_deadline_refusal("close", order, deadline) if request.method == "GET" else [],
         intro=_term_intro(deadline),
     )
 
@@ -558,7 +602,7 @@ def submission_assess(request: HttpRequest, authority: str, number: str, pk: int
         submit=_("Record the assessment"),
         order=order,
         intro=_("Received on %(date)s: %(summary)s")
-        % {"date": submission.received_on.isoformat(), "summary": submission.summary},
+        % {"date": message_date(submission.received_on), "summary": submission.summary},
     )
 
 

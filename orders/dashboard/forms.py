@@ -17,16 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Authority
 from orders.dashboard import selectors as dashboard
+from orders.filters import AuthorityField, AuthorityFilter, StrictFilterSet
 from orders.models import Deadline, DeadlineStatus
 
 # The longest period the dashboard accepts (ten years), and the default (the last twelve months).
 MAX_PERIOD_DAYS = 3653
 DEFAULT_PERIOD_DAYS = 365
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
-
-
-def _authority_label(authority: Authority) -> str:
-    return f"{authority.code} – {authority.name}"
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -44,7 +41,7 @@ class DateInput(forms.DateInput):
 class DashboardForm(forms.Form):
     """Authority (among those the user sees orders of) and period (for the compliance measures)."""
 
-    authority = forms.ModelChoiceField(
+    authority = AuthorityField(
         label=_("Issuing authority"),
         queryset=Authority.objects.none(),
         required=False,
@@ -58,11 +55,19 @@ class DashboardForm(forms.Form):
         self.today = today
         field = self.fields["authority"]
         field.queryset = authorities  # type: ignore[attr-defined]
-        field.label_from_instance = _authority_label  # type: ignore[attr-defined]
         start, end = default_period(today)
         self.fields["start"].help_text = _("Deadlines met in this period are measured; default: the last 12 months.")
         self.fields["start"].widget.attrs["placeholder"] = start.isoformat()
         self.fields["end"].widget.attrs["placeholder"] = end.isoformat()
+        # The period that applies is shown in the fields, default included: an empty date field reads as
+        # "no period" (and a browser shows its own mm/dd/yyyy there).
+        if self.is_bound:
+            self.data = self.data.copy()
+            for name, default in (("start", start), ("end", end)):
+                if not self.data.get(name):
+                    self.data[name] = default.isoformat()
+        else:
+            self.initial = {"start": start, "end": end}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -87,10 +92,10 @@ class DashboardForm(forms.Form):
         return None, start, end
 
 
-class DeadlineFilter(django_filters.FilterSet):
+class DeadlineFilter(StrictFilterSet):
     """The deadlines list's filters; each narrows with the dashboard's own definitions."""
 
-    authority = django_filters.ModelChoiceFilter(
+    authority = AuthorityFilter(
         label=_("Issuing authority"),
         field_name="order__authority",
         queryset=Authority.objects.filter(can_issue_orders=True).order_by("code"),
@@ -117,6 +122,13 @@ class DeadlineFilter(django_filters.FilterSet):
         method="filter_overdue",
         empty_label=_("Either"),
         help_text=_("Due date passed and still owed (open, extended or missed) on an order still running."),
+    )
+    held = django_filters.ChoiceFilter(
+        label=_("Order held by a court"),
+        choices=YES_NO,
+        method="filter_held",
+        empty_label=_("Either"),
+        help_text=_("The order is stayed or under judicial review: its deadlines wait for the court."),
     )
     running = django_filters.ChoiceFilter(
         label=_("Order still running"),
@@ -148,10 +160,13 @@ class DeadlineFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        self.form.fields["authority"].label_from_instance = _authority_label  # type: ignore[attr-defined]
 
     def filter_overdue(self, queryset: QuerySet[Deadline], name: str, value: str) -> QuerySet[Deadline]:
         q = dashboard.overdue_q(self.today, dashboard.VIA_ORDER)
+        return queryset.filter(q) if value == "yes" else queryset.exclude(q)
+
+    def filter_held(self, queryset: QuerySet[Deadline], name: str, value: str) -> QuerySet[Deadline]:
+        q = dashboard.held_by_court_q(dashboard.VIA_ORDER)
         return queryset.filter(q) if value == "yes" else queryset.exclude(q)
 
     def filter_running(self, queryset: QuerySet[Deadline], name: str, value: str) -> QuerySet[Deadline]:

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from casework.models import Authority, User
@@ -52,6 +53,8 @@ from orders.permissions import orders_visible_to
 if TYPE_CHECKING:
     from orders.dashboard.forms import DeadlineFilter
 
+# Orders a court holds: their overdue deadlines wait for its decision (held_by_court_q).
+ORDER_STATUSES_HELD_BY_COURT = (OrderStatus.STAYED.value, OrderStatus.UNDER_JUDICIAL_REVIEW.value)
 # The paths from a deadline to its order (see the module's docstring).
 VIA_ORDER = "order__"
 VIA_TERM = "term__order__"
@@ -99,6 +102,12 @@ def due_between_q(first: date, last: date, prefix: str = VIA_TERM) -> Q:
 def overdue_q(today: date, prefix: str = VIA_TERM) -> Q:
     """Due before ``today`` and still owed (open, extended or closed as missed) on a running order."""
     return Q(status__in=OWED_DEADLINE_STATUSES, due_on__lt=today, due_on__isnull=False) & running_order_q(prefix)
+
+
+def held_by_court_q(prefix: str = VIA_TERM) -> Q:
+    """The order is held by a court: stayed, or under judicial review. Staff wait for the court there;
+    the dashboard lists such overdue deadlines apart from those they can act on."""
+    return Q(**{f"{prefix}status__in": ORDER_STATUSES_HELD_BY_COURT})
 
 
 def stayed_q(prefix: str = VIA_TERM) -> Q:
@@ -188,6 +197,8 @@ class DeadlineFigures:
     overdue: int
     stayed: int
     weeks: list[WeekCount]
+    # Of the overdue: those on an order a court holds (stayed, under judicial review).
+    overdue_held: int
     met_in_period: int
     met_on_time: int
     buckets: list[ComplianceBucket]
@@ -224,6 +235,7 @@ def deadline_figures(
         .aggregate(
             due_soon=Count("order", filter=due_between_q(today, soon_last, via)),
             overdue=Count("order", filter=overdue),
+            overdue_held=Count("order", filter=overdue & held_by_court_q(via)),
             stayed=Count("order", filter=stayed),
             met_in_period=Count("order", filter=met),
             met_on_time=Count("order", filter=met & on_time_q()),
@@ -240,6 +252,7 @@ def deadline_figures(
         due_soon=counts["due_soon"],
         overdue=counts["overdue"],
         stayed=counts["stayed"],
+        overdue_held=counts["overdue_held"],
         weeks=[WeekCount(first, last, counts[f"w{n}"]) for n, (first, last) in enumerate(spans)],
         met_in_period=counts["met_in_period"],
         met_on_time=counts["met_on_time"],
@@ -332,6 +345,44 @@ def deadlines_overdue(
     """The overdue deadlines, most days late first (one query)."""
     deadlines = dashboard_deadlines(user, authority=authority, prefix=VIA_ORDER)
     return _table_rows(deadlines.filter(overdue_q(today, VIA_ORDER)), limit)
+
+
+@dataclass(frozen=True)
+class OverdueTables:
+    """The overdue deadlines staff can act on, and those on orders a court holds, each most days late first."""
+
+    actionable: list[Deadline]
+    held: list[Deadline]
+
+
+def deadlines_overdue_split(
+    user: User, *, authority: Authority | None = None, today: date, limit: int = TABLE_ROWS
+) -> OverdueTables:
+    """``deadlines_overdue`` in two tables of at most ``limit`` rows each, in one query.
+
+    Each deadline is numbered within its group (held by a court or not) by a window
+    function, and only the first ``limit`` of each group are fetched: one query, whatever
+    the number of overdue deadlines, with the term and order joined as in ``_table_rows``.
+    """
+    held = Case(When(held_by_court_q(VIA_ORDER), then=Value(True)), default=Value(False), output_field=BooleanField())
+    order = ["due_on", "order__authority__code", "order__number", "term__number"]
+    rows = list(
+        dashboard_deadlines(user, authority=authority, prefix=VIA_ORDER)
+        .filter(overdue_q(today, VIA_ORDER))
+        .annotate(
+            held=held,
+            rank=Window(RowNumber(), partition_by=[held], order_by=[F(name).asc() for name in order]),
+        )
+        .filter(rank__lte=limit)
+        .select_related("term", "order__authority__jurisdiction", "order__investigation")
+        .order_by(*order)
+    )
+    for deadline in rows:
+        deadline.term.order = deadline.order
+    return OverdueTables(
+        actionable=[row for row in rows if not row.held],  # type: ignore[attr-defined]
+        held=[row for row in rows if row.held],  # type: ignore[attr-defined]
+    )
 
 
 def dashboard_authorities(rows: list[AuthorityStatusCounts]) -> QuerySet[Authority]:

@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from casework.models import Authority, User
@@ -45,7 +46,7 @@ def _url(name: str, params: list[tuple[str, Any]]) -> str:
 
 
 def _scope(authority: Authority | None) -> list[tuple[str, Any]]:
-    return [("authority", authority.pk if authority else None)]
+    return [("authority", authority.code if authority else None)]
 
 
 def deadlines_url(authority: Authority | None, *params: tuple[str, Any]) -> str:
@@ -89,7 +90,7 @@ class TableRow:
 
 
 def _figures(
-    figures: dashboard.Figures, authority: Authority | None, start: date, end: date, today: date
+    figures: dashboard.Figures, authority: Authority | None, start: date, end: date, today: date, overdue_held: int
 ) -> list[Figure]:
     soon_last = today + timedelta(days=dashboard.DUE_SOON_DAYS)
     period = _("from %(start)s to %(end)s") % {
@@ -113,7 +114,20 @@ def _figures(
             deadlines_url(authority, *_pending(today, soon_last)),
             _("to %(date)s") % {"date": date_format(soon_last, "SHORT_DATE_FORMAT")},
         ),
-        Figure("overdue", _("Overdue deadlines"), figures.overdue, deadlines_url(authority, ("overdue", "yes"))),
+        Figure(
+            "overdue",
+            _("Overdue deadlines"),
+            figures.overdue,
+            deadlines_url(authority, ("overdue", "yes")),
+            ngettext(
+                "%(held)s of them on an order held by a court",
+                "%(held)s of them on orders held by a court",
+                overdue_held,
+            )
+            % {"held": overdue_held}
+            if overdue_held
+            else _("none held by a court"),
+        ),
         Figure(
             "stayed",
             _("Stayed deadlines"),
@@ -177,9 +191,7 @@ def _charts(
                     "label": label,
                     "key": value,
                     "data": [row.counts.get(value, 0) for row in by_status],
-                    "urls": [
-                        _url("orders:list", [("authority", row.authority_id), ("status", value)]) for row in by_status
-                    ],
+                    "urls": [_url("orders:list", [("authority", row.code), ("status", value)]) for row in by_status],
                 }
                 for value, label in statuses
             ],
@@ -215,7 +227,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     its jurisdiction (today), 4 orders by status and issuing authority (also the
     open orders and which authorities the filter offers), 5 every deadline figure
     and the weekly and time-to-compliance charts, 6 the next deadlines, 7 the
-    overdue deadlines; while the template renders, 8 the unread count (bell) and
+    overdue deadlines (those staff can act on and those a court holds, numbered by a window
+    function: one query); while the template renders, 8 the unread count (bell) and
     9 the authorities the filter offers (by primary key).
     """
     user = _staff(request)
@@ -241,25 +254,27 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         TableRow(d, due_state(d.due_on, d.status, today, met_on=d.met_on))
         for d in dashboard.deadlines_next(user, authority=authority, today=today)
     ]
-    overdue_rows = [
-        TableRow(d, due_state(d.due_on, d.status, today, met_on=d.met_on))
-        for d in dashboard.deadlines_overdue(user, authority=authority, today=today)
-    ]
+    overdue = dashboard.deadlines_overdue_split(user, authority=authority, today=today)
+    overdue_rows = [TableRow(d, due_state(d.due_on, d.status, today, met_on=d.met_on)) for d in overdue.actionable]
+    held_rows = [TableRow(d, due_state(d.due_on, d.status, today, met_on=d.met_on)) for d in overdue.held]
     context = {
         "form": form,
         "authority": authority,
         "start": start,
         "end": end,
         "today": today,
-        "figures": _figures(figures, authority, start, end, today),
+        "figures": _figures(figures, authority, start, end, today, counts.overdue_held),
         "charts": charts,
         "next_rows": next_rows,
         "overdue_rows": overdue_rows,
         "next_url": deadlines_url(
             authority, ("status", "open"), ("status", "extended"), ("running", "yes"), ("due_after", today.isoformat())
         ),
-        "overdue_url": deadlines_url(authority, ("overdue", "yes")),
-        "overdue_count": figures.overdue,
+        "overdue_url": deadlines_url(authority, ("overdue", "yes"), ("held", "no")),
+        "overdue_count": figures.overdue - counts.overdue_held,
+        "held_rows": held_rows,
+        "held_url": deadlines_url(authority, ("overdue", "yes"), ("held", "yes")),
+        "held_count": counts.overdue_held,
     }
     return render(request, "orders/dashboard.html", context)
 

@@ -85,7 +85,7 @@
       var ctx = chart.ctx;
       var stacked = chart.options.scales.x.stacked;
       ctx.save();
-      ctx.font = "600 12px system-ui, sans-serif";
+      ctx.font = "700 14px system-ui, sans-serif";
       ctx.textAlign = "center";
       chart.data.datasets.forEach(function (dataset, i) {
         var meta = chart.getDatasetMeta(i);
@@ -99,12 +99,13 @@
           }
           if (stacked) {
             var height = Math.abs(bar.base - bar.y);
-            if (height < 14) {
+            if (height < 18) {
               return;  // too thin to write in: the table has it
             }
             ctx.fillStyle = "#000";
             ctx.strokeStyle = "#fff";
-            ctx.lineWidth = 3;
+            ctx.lineWidth = 4;
+            ctx.lineJoin = "round";
             ctx.textBaseline = "middle";
             ctx.strokeText(String(value), bar.x, (bar.y + bar.base) / 2);
             ctx.fillText(String(value), bar.x, (bar.y + bar.base) / 2);
@@ -147,11 +148,15 @@
         animation: false,
         layout: {padding: {top: 18}},
         scales: {
-          x: {stacked: stacked, ticks: {autoSkip: false, maxRotation: 45}},
-          y: {stacked: stacked, beginAtZero: true, ticks: {precision: 0}}
+          x: {stacked: stacked, ticks: {autoSkip: false, maxRotation: 45, color: "#212529", font: {size: 13}}},
+          y: {stacked: stacked, beginAtZero: true, ticks: {precision: 0, color: "#212529", font: {size: 13}}}
         },
         plugins: {
-          legend: {display: stacked, position: "bottom", labels: {boxWidth: 24, boxHeight: 16}},
+          legend: {
+            display: stacked,
+            position: "bottom",
+            labels: {boxWidth: 28, boxHeight: 18, color: "#212529", font: {size: 14}}
+          },
           tooltip: {mode: "nearest", intersect: true}
         },
         onHover: function (event, elements) {

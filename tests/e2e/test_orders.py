@@ -197,7 +197,8 @@ def test_legal_drafts_issues_stays_and_closes_an_order(
     # The order is complied with.
     status = page.get_by_role("region", name=re.compile(r"^Change the status"))
     status.get_by_label("Reason (optional)").fill("Every term is met.")
-    status.get_by_role("button", name="Mark complied").click()
+    status.get_by_label("New status").select_option(label="Complied")
+    status.get_by_role("button", name="Change the status").click()
     page.wait_for_url(f"**/orders/OIPC-BC/{NUMBER}/")
     message(page, "The order is now complied.")
     expect(page.get_by_text("Status: complied", exact=True)).to_be_visible()
