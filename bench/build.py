@@ -13,7 +13,10 @@
    audit trail. Distributions follow ``casework.demo.synthetic``: stages, origins,
    12 % confidential, authorities weighted roughly by population, dates spread
    over the last four years, due dates around today.
-4. ``VACUUM ANALYZE``, so that the planner sees the real volume.
+4. Give each deadline that can alert its next rung for the sweep
+   (``orders.alerts.deadlines_set_next_rung``: the start of its due date's first
+   rung), as the services would have.
+5. ``VACUUM ANALYZE``, so that the planner sees the real volume.
 
 All the generated rows are clearly fictional (``BENCH-…`` references, ``Example``
 respondents). The alerts and notifications are left to the sweep (see measure.py).
@@ -141,6 +144,7 @@ def generate(scale: Scale, log: Any = print) -> dict[str, float]:
     from django.db import connection, transaction
 
     from casework.models import Investigation, Participation
+    from orders.alerts import deadlines_set_next_rung
     from orders.models import Deadline, Order, Term
 
     timings: dict[str, float] = {}
@@ -227,10 +231,12 @@ def generate(scale: Scale, log: Any = print) -> dict[str, float]:
                        i.r_conf < 0.12, now(), now()
                 FROM b_inv i""",
                 # The lead, then the joint authorities (participation ids follow the current maximum).
-                """INSERT INTO casework_participation (investigation_id, authority_id, role, file_number, joined_on)
-                SELECT i.id, i.lead_id, 'lead', format('F-%s', i.g), i.opened_on FROM b_inv i ORDER BY i.g""",
-                """INSERT INTO casework_participation (investigation_id, authority_id, role, file_number, joined_on)
-                SELECT i.id, i.joint_id, 'joint', format('J-%s', i.g), i.opened_on FROM b_inv i
+                """INSERT INTO casework_participation (investigation_id, authority_id, role, file_number, joined_on,
+                    withdrawal_reason)
+                SELECT i.id, i.lead_id, 'lead', format('F-%s', i.g), i.opened_on, '' FROM b_inv i ORDER BY i.g""",
+                """INSERT INTO casework_participation (investigation_id, authority_id, role, file_number, joined_on,
+                    withdrawal_reason)
+                SELECT i.id, i.joint_id, 'joint', format('J-%s', i.g), i.opened_on, '' FROM b_inv i
                 WHERE i.joint_id IS NOT NULL ORDER BY i.g""",
                 """INSERT INTO casework_participation_statutes (participation_id, statute_id)
                 SELECT p.id, a.statute_id FROM casework_participation p JOIN b_inv i ON i.id = p.investigation_id
@@ -244,18 +250,18 @@ def generate(scale: Scale, log: Any = print) -> dict[str, float]:
                 WHERE i.r_conf < 0.12 OR i.r_assign < 0.33""",
                 # The timeline: the launch and two later events.
                 """INSERT INTO casework_event (investigation_id, date, date_precision, kind, summary, source, verified,
-                    note)
+                    note, withdrawal_reason)
                 SELECT i.id, i.opened_on + ((current_date - i.opened_on) * k.f)::int, 'day', k.kind, k.summary, '',
-                       true, ''
+                       true, '', ''
                 FROM b_inv i CROSS JOIN (VALUES (0.0, 'launched', 'The investigation is opened.'),
                     (0.3, 'respondent_action', 'The respondent provides its representations.'),
                     (0.6, 'other', 'Documents requested from the respondent.')) AS k(f, kind, summary)""",
                 # Findings once the report is out: one per participation.
                 """INSERT INTO casework_finding (participation_id, statute_id, provision, issue, conclusion, issued_on,
-                    report_reference, text)
+                    report_reference, text, withdrawal_reason)
                 SELECT p.id, a.statute_id, '', (ARRAY['consent', 'safeguards', 'retention', 'access'])[1 + i.g % 4],
                        CASE WHEN i.r_origin < 0.7 THEN 'well_founded' ELSE 'not_well_founded' END,
-                       i.opened_on + (current_date - i.opened_on) / 2, format('Report BENCH-%s', i.g), ''
+                       i.opened_on + (current_date - i.opened_on) / 2, format('Report BENCH-%s', i.g), '', ''
                 FROM casework_participation p JOIN b_inv i ON i.id = p.investigation_id
                 JOIN b_auth a ON a.id = p.authority_id
                 WHERE a.statute_id IS NOT NULL AND i.stage IN ('report_issued', 'inquiry', 'orders', 'follow_up',
@@ -367,6 +373,11 @@ def generate(scale: Scale, log: Any = print) -> dict[str, float]:
                 cursor.execute(statement)
             timings[name] = round(time.monotonic() - started, 1)
             log(f"  {name}: {timings[name]} s")
+        # The SQL above writes deadlines past the services: their next rungs, as the services set them.
+        started = time.monotonic()
+        deadlines_set_next_rung(Deadline.objects.all())
+        timings["next rungs"] = round(time.monotonic() - started, 1)
+        log(f"  next rungs: {timings['next rungs']} s")
         cursor.execute("CREATE TABLE bench_scale (investigations int, orders int, deadlines int, built_at timestamptz)")
         cursor.execute("INSERT INTO bench_scale VALUES (%s, %s, %s, now())", [n, o, d])
     started = time.monotonic()

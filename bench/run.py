@@ -4,15 +4,17 @@
     python bench/run.py --quick         # 1 000 / 3 000 / 10 000, three repeats: CI-sized
     python bench/run.py --scale 0.1     # 10 % of the default scale
     python bench/run.py --reuse --json-out var/bench.json
+    python bench/run.py --only sweep --sweep-baseline var/bench/scale-0.1.json   # growth from 10 %
 
 1. Build (bench/build.py): drop and create the database, migrate, ``seed_demo``,
    generate the volume in SQL, ``VACUUM ANALYZE`` (skipped with ``--reuse`` when the
    database already holds that scale).
-2. Measure (bench/measure.py), in this order: one deadline sweep over every deadline
-   (and a second that must raise nothing); the investigations and orders lists, an
+2. Measure (bench/measure.py), in this order: the deadline sweep (from no alert at all,
+   with nothing due, and every 15 minutes over a simulated day); the investigations and orders lists, an
    investigation page and an order page; the dashboard beside the raw SQL of its
    queries; an order PDF beside plain WeasyPrint on the same HTML.
-3. Print the results as JSON (and write them to ``--json-out``), with each target met or not.
+3. Print the results as JSON (and write them to ``--json-out``), with each target met or not;
+   with ``--sweep-baseline``, how a sweep with nothing due grew from that run's scale to this one.
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--reuse", action="store_true", help="keep the database if it already holds this scale")
     parser.add_argument("--json-out", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--sweep-baseline",
+        type=Path,
+        help="the JSON of a run at a smaller scale (e.g. --scale 0.1): report how a sweep with nothing due grew",
+    )
     parser.add_argument(
         "--only",
         action="append",
@@ -149,6 +156,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         log(f"measuring {name}…")
         results[name] = step()
         log(f"  {name}: {round(time.monotonic() - t, 1)} s")
+    if args.sweep_baseline and isinstance(results.get("sweep"), dict):
+        results["sweep"]["growth"] = sweep_growth(results, args.sweep_baseline)
     results["targets_met"] = targets_met(results)
     results["total_seconds"] = round(time.monotonic() - started, 1)
     text = json.dumps(results, indent=2, ensure_ascii=False)
@@ -172,11 +181,34 @@ def targets_met(results: dict[str, Any]) -> dict[str, Any]:
     lists_and_pages: Any = "not measured"
     if page_names:
         lists_and_pages = all(met(pages[name]) is True for name in page_names)
+    growth = results.get("sweep", {}).get("growth") if isinstance(results.get("sweep"), dict) else None
     return {
         "dashboard": met(results.get("dashboard")),
         "lists_and_pages": lists_and_pages,
         "sweep": met(results.get("sweep")),
+        "sweep_nothing_due_growth": met(growth),
         "pdf": met(results.get("pdf")),
+    }
+
+
+def sweep_growth(results: dict[str, Any], baseline_path: Path) -> dict[str, Any]:
+    """How a sweep with nothing due grew from the baseline run's scale to this one (target: at most 1.5 ×)."""
+    from bench.measure import TARGETS
+
+    try:
+        baseline = json.loads(baseline_path.read_text())["sweep"]
+        before, after = baseline["nothing_due"]["median_ms"], results["sweep"]["nothing_due"]["median_ms"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return {"available": False, "reason": f"{baseline_path}: no sweep with nothing due to compare ({exc!r})"}
+    ratio = round(after / before, 2) if before else None
+    return {
+        "available": True,
+        "baseline": str(baseline_path),
+        "deadlines": [baseline["deadlines"], results["sweep"]["deadlines"]],
+        "nothing_due_median_ms": [before, after],
+        "ratio": ratio,
+        "target_ratio": TARGETS["sweep_nothing_due_growth"],
+        "target_met": ratio is not None and ratio <= TARGETS["sweep_nothing_due_growth"],
     }
 
 
