@@ -32,14 +32,17 @@ from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from casework.documents.services import Upload, document_add
 from casework.models import Authority, Investigation, User
 from casework.services import (
     event_add,
+    finding_record,
     investigation_open,
     investigation_set_assignees,
     recommendation_add,
@@ -48,6 +51,7 @@ from orders.exports.feeds import calendar_feed_get_or_create
 from orders.models import ExportJob
 from orders.services import proceeding_record, submission_record
 from tests.api.conftest import make_document, make_order
+from tests.casework.files import pdf_with_text
 from tests.conftest import Ref
 
 TABLE = Path(__file__).parent / "data" / "permission_matrix.txt"
@@ -107,8 +111,27 @@ def _side(ref: Ref, code: str, prefix: str, users: dict[str, User]) -> Side:
         )
         if not confidential:
             investigation_set_assignees(actor=None, investigation=investigation, assignees=[users[f"{prefix}.inv"]])
-        event_add(actor=None, investigation=investigation, date=date(2021, 1, 5), kind="other", summary="Began.")
+        event = event_add(
+            actor=None, investigation=investigation, date=date(2021, 1, 5), kind="other", summary="Began."
+        )
         recommendation_add(actor=None, investigation=investigation, text="Stop.")
+        finding = finding_record(
+            actor=None,
+            investigation=investigation,
+            authority=authority,
+            statute=statute,
+            issue="consent",
+            conclusion="well_founded",
+            issued_on=date(2021, 2, 2),
+        )
+        case_document = document_add(
+            actor=None,
+            investigation=investigation,
+            upload=Upload.of(SimpleUploadedFile("letter.pdf", pdf_with_text("A letter."))),
+            kind="correspondence_in",
+            title="Letter",
+            date=date(2021, 1, 6),
+        )
         order = make_order(investigation, code, f"{prefix.upper()}-{variant.upper()}-1")
         submission = submission_record(actor=None, order=order, received_on=date(2022, 1, 10), summary="Done.")
         proceeding = proceeding_record(actor=None, order=order, court="Court", filed_on=date(2022, 1, 20))
@@ -143,6 +166,12 @@ def _side(ref: Ref, code: str, prefix: str, users: dict[str, User]) -> Side:
             "deadline": order.terms.get(number=1).deadline.pk,
             "term_pk": order.terms.get(number=1).pk,
             "object_id": investigation.pk,
+            # Corrections and case documents (issue 12).
+            "event_id": event.pk,
+            "finding_id": finding.pk,
+            "respondent_id": ref.clearview.pk,
+            "document_id": case_document.pk,
+            "version": 1,
         }
     return Side(authority, cases["own"], cases["conf"], built)
 

@@ -45,7 +45,8 @@ def _add_bc_cases(ref: Ref, count: int) -> None:
 # Queries for one page, after the token's (1, with its user):
 # the count, the page, then each prefetch (see the viewsets' comments).
 QUERIES = {
-    "/api/investigations/": 1 + 2 + 4,  # respondents, participations, their statutes, orders
+    # respondents, participations, their statutes, case documents (their versions: none here), orders
+    "/api/investigations/": 1 + 2 + 5,
     "/api/orders/": 1 + 2 + 1,  # terms with their deadlines
     "/api/terms/": 1 + 2,
     "/api/deadlines/": 1 + 2 + 2,  # stays, extensions
@@ -80,10 +81,10 @@ def test_it_shows_one_object_with_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/api/orders/OIPC-BC/P21-08/").status_code == 200
     assert len(queries) == 3
-    # The token, the investigation, then respondents, participations, statutes, orders.
+    # The token, the investigation, then respondents, participations, statutes, case documents, orders.
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/api/investigations/PIPEDA-000001/").status_code == 200
-    assert len(queries) == 6
+    assert len(queries) == 7
 
 
 def test_it_pages_by_50_and_lets_the_client_choose_up_to_200(
