@@ -191,8 +191,11 @@ def deadlines_set_next_rung(deadlines: QuerySet[Deadline] | Iterable[int]) -> in
         deadlines = Deadline.objects.filter(pk__in=list(deadlines))
     rungs = ladder()
     zones = dict(Authority.objects.values_list("pk", "jurisdiction__time_zone"))
-    rows = deadlines.order_by().values_list(
-        "pk", "status", "due_on", "order__status", "order__authority_id", "next_alert_at"
+    # A deadline that is not running and has no next rung keeps none: not even read.
+    rows = (
+        deadlines.filter(Q(next_alert_at__isnull=False) | Q(status__in=ACTIVE_DEADLINE_STATUSES))
+        .order_by()
+        .values_list("pk", "status", "due_on", "order__status", "order__authority_id", "next_alert_at")
     )
     changed: list[tuple[int, datetime | None]] = []
     for pk, status, due_on, order_status, authority_id, stored in rows.iterator(chunk_size=20_000):
