@@ -219,7 +219,7 @@ def _document_items(documents: Iterable[CaseDocument]) -> list[TimelineItem]:
             document.date,
             "document",
             _("%(kind)s: %(title)s")
-            % {"kind": document.get_kind_display(), "title": Truncator(document.title).words(16)},
+            % {"kind": capfirst(document.get_kind_display()), "title": Truncator(document.title).words(16)},
             url=reverse("casework:document_detail", args=[document.investigation.reference, document.pk]),
         )
         for document in documents
