@@ -49,4 +49,4 @@ def test_documents_and_corrections_on_the_timeline(
     assert not any(item.label.startswith("Entered twice") for item in timeline.items)
     client.force_login(alice)
     html = client.get(reverse("casework:investigation_detail", args=[joint_investigation.reference])).content.decode()
-    assert 'class="mark mark-document"' in html and 'data-kind="document"' in html
+    assert "mark mark-document" in html and 'data-kind="document"' in html
