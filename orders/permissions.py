@@ -69,7 +69,7 @@ def get_order_for_user(user: User, authority_code: str, number: str, *, write: b
         raise Http404("No such order.")
     if write and not can_change_order(user, order):
         raise PermissionDenied(
-            _("Only the legal staff of %(authority)s may change its orders.") % {"authority": order.authority.code}
+            _("Only the legal staff of %(authority)s may change its orders.") % {"authority": order.authority.name}
         )
     return order
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from casework.dates import shift
 from casework.models import CaseDocument, Event, Investigation, Participation, User
+from orders.bilingual import issue_text
 from orders.models import Order, OrderStatus, Stay, Term
 from orders.permissions import orders_visible_to
 
@@ -205,7 +206,7 @@ def _finding_items(participations: Iterable[Participation]) -> list[TimelineItem
             label = _("%(authority)s finding under %(statute)s: %(issue)s – %(conclusion)s") % {
                 "authority": participation.authority.code,
                 "statute": finding.statute.short_name,
-                "issue": finding.issue,
+                "issue": issue_text(finding.issue).text,  # the usual issues in the reader's language
                 "conclusion": finding.get_conclusion_display(),
             }
             items.append(TimelineItem(finding.issued_on, "finding", label))

@@ -30,7 +30,7 @@ from casework.models import Investigation, User
 from casework.permissions import get_investigation_for_user
 from casework.tables import configure
 from orders import selectors, services
-from orders.bilingual import message_date, term_text
+from orders.bilingual import bilingual_gaps_everywhere, message_date, term_text
 from orders.documents.selectors import documents_panel
 from orders.exports.feeds import calendar_feed_get_or_create
 from orders.filters import OrderFilter
@@ -338,6 +338,9 @@ def order_issue(request: HttpRequest, authority: str, number: str) -> HttpRespon
     if not order.terms.exists():
         missing.append(_("The order has no term yet."))
     missing.extend(services.bilingual_gaps(order))
+    # Every text the PDFs print, in each language the authority issues in (orders.bilingual): what is not
+    # blocking yet is shown as a warning, so that the documents can be completed before they go out.
+    pdf_gaps = [message for message in bilingual_gaps_everywhere(order) if message not in missing]
     return _form_page(
         request,
         form,
@@ -346,6 +349,7 @@ def order_issue(request: HttpRequest, authority: str, number: str) -> HttpRespon
         order=order,
         template="orders/issue_form.html",
         missing=missing,
+        pdf_gaps=pdf_gaps,
     )
 
 

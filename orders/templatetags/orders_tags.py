@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import template
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from orders import tables
-from orders.bilingual import Bilingual, language_in_sentence, reader_language, term_text
+from orders.bilingual import Bilingual, language_in_sentence, message_date, reader_language, term_text
 from orders.deadlines import Computation, explanation_for_reader
 from orders.models import Deadline, Term
 from orders.permissions import can_see_dashboard
@@ -54,7 +55,12 @@ def rule_text(rule: Any) -> str:
     kind = rule.get("rule")
     start = _("the day of service") if rule.get("from") == "served_on" else _("the day of issue")
     if kind == "fixed":
-        return _("Fixed date written in the order: %(date)s") % {"date": rule.get("date")}
+        written = rule.get("date")
+        try:
+            shown = message_date(date.fromisoformat(str(written)))
+        except ValueError:
+            shown = str(written)
+        return _("Fixed date written in the order: %(date)s") % {"date": shown}
     if kind == "immediate":
         return _("Immediately: on %(start)s") % {"start": start}
     if kind == "calendar_days":

@@ -228,8 +228,15 @@ def test_a_legal_officers_day_on_the_orders_pages(
     no_sideways_scroll(page)
     accessible(page)
     shot("order at 768 px")
+    for url in ("/orders/", "/orders/deadlines/", "/orders/deadlines/mine/", "/investigations/"):
+        page.goto(url)
+        no_sideways_scroll(page)
+    shot("investigations at 768 px")
+    page.goto("/orders/OIPC-BC/P26-01/")
     page.get_by_role("button", name=re.compile("menu", re.IGNORECASE)).click()
-    expect(nav.get_by_role("link", name=words["orders"], exact=True)).to_be_visible()
+    expect(page.locator("#main-menu.show")).to_be_visible()  # unfolded, its transition over
+    expect(nav.get_by_role("link", name=words["dashboard"])).to_be_visible()
+    expect(page.get_by_role("group", name=re.compile("^(Language|Langue)$"))).to_be_visible()
     shot("menu open at 768 px")
 
 
