@@ -40,6 +40,7 @@ from casework.models import (
     Statute,
 )
 from orders import services
+from orders.alerts import next_rung_of
 from orders.deadlines import compute_due, parse_rule, roll_forward
 from orders.models import ComplianceSubmission, CourtProceeding, Deadline, Order, OrderStatus, Term
 
@@ -548,11 +549,19 @@ def _create_in_bulk(items: Sequence[tuple[_OrderPlan, Investigation]]) -> list[t
         for deadline in sorted(order_deadlines, key=lambda d: (d.due_on is None, d.due_on or date.min, d.pk)):
             services.deadline_apply_computation(deadline, services.deadline_compute(order, deadline.rule))
             deadline.original_due_on = deadline.due_on
+            deadline.next_alert_at = next_rung_of(
+                status=deadline.status,
+                due_on=deadline.due_on,
+                order_status=order.status,
+                time_zone=order.authority.jurisdiction.time_zone,
+            )
             deadline.updated_at = now
             recomputed.append(deadline)
     Order.objects.bulk_update(issued, ["issued_on", "served_on", "status", "updated_at"])
     Order.history.bulk_history_create(issued, update=True, default_change_reason="order issued")
-    Deadline.objects.bulk_update(recomputed, ["due_on", "original_due_on", "explanation", "steps", "updated_at"])
+    Deadline.objects.bulk_update(
+        recomputed, ["due_on", "original_due_on", "explanation", "steps", "next_alert_at", "updated_at"]
+    )
     Deadline.history.bulk_history_create(recomputed, update=True, default_change_reason="computed on issue")
     return list(zip(orders, terms, strict=True))
 

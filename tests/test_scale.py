@@ -63,15 +63,17 @@ EXPECTED = {
     "investigations list, searched and filtered": 9,
     # 1 session, 2 user, 3 the investigation, 4 participations with their authorities,
     # 5 their statutes, 6 their findings, 7 recommendations, 8 the findings they follow
-    # from, 9 related investigations, 10 respondents, 11 events, 12 assigned staff;
-    # 13 whether the user is assigned, 14 the user's authority (header); 15 the orders
-    # section; the timeline: 16 the stage history, 17 the orders, 18 their terms with
-    # deadlines, 19 stays, 20 court proceedings.
-    "investigation page": 20,
+    # from, 9 events, 10 the case documents' versions, 11 the withdrawn findings,
+    # 12 the withdrawn respondents, 13 related investigations, 14 respondents, 15 assigned
+    # staff; 16 whether the user is assigned, 17 the user's authority (header); 18 the
+    # orders section; the timeline: 19 the stage history, 20 the orders, 21 their terms
+    # with deadlines, 22 stays, 23 court proceedings.
+    "investigation page": 23,
     # Loaded by the page after it: 1 session, 2 user, 3 the investigation, 4 the linked
-    # references the user may see, 5-14 the investigation, its respondents, its assignees,
-    # participations, their statutes, findings, recommendations, their findings, events, links.
-    "investigation history": 14,
+    # references the user may see, 5-17 the investigation, its respondents, its assignees,
+    # participations, their statutes, findings, recommendations, their findings, events,
+    # links, respondents' withdrawals, case documents, their versions.
+    "investigation history": 17,
     # 1 session, 2 user, 3 the paginator's count, 4 the user's authority (header),
     # 5 the authorities offered by the filter form, 6 the page of orders with their
     # authority, jurisdiction, investigation and next due date.

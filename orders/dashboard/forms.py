@@ -62,10 +62,11 @@ class DashboardForm(forms.Form):
         # The period that applies is shown in the fields, default included: an empty date field reads as
         # "no period" (and a browser shows its own mm/dd/yyyy there).
         if self.is_bound:
-            self.data = self.data.copy()
+            data = dict(self.data.items())  # the last value of each key, as a QueryDict's get() gives
             for name, default in (("start", start), ("end", end)):
-                if not self.data.get(name):
-                    self.data[name] = default.isoformat()
+                if not data.get(name):
+                    data[name] = default.isoformat()
+            self.data = data
         else:
             self.initial = {"start": start, "end": end}
 
