@@ -41,6 +41,7 @@ from casework.models import (
     validate_legal_date,
 )
 from casework.permissions import investigations_visible_to
+from casework.widgets import SearchableSelectMultiple, StatuteCheckboxes, StatuteSelect, StatuteSelectMultiple
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -151,6 +152,10 @@ def _finding_label(finding: Finding) -> str:
 finding_label = _finding_label
 
 
+def _enforcers(statute: Statute) -> list[int]:
+    return [authority.pk for authority in statute.enforced_by.all()]
+
+
 def _staff_label(user: User) -> str:
     name = user.get_full_name() or user.username
     authority = user.authority.code if user.authority else "—"
@@ -165,8 +170,8 @@ class RespondentsMixin(forms.Form):
         label=_("Respondents"),
         queryset=Organization.objects.order_by("name", "country"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Choose one or more; hold Ctrl (⌘ on a Mac) to choose several."),
+        widget=SearchableSelectMultiple(),
+        help_text=_("Type part of a name to find it; choose one or more."),
     )
     new_respondent_name = forms.CharField(
         label=_("New respondent's name"),
@@ -235,7 +240,7 @@ class InvestigationOpenForm(RespondentsMixin, ServiceForm):
         label=_("Statutes your authority applies"),
         queryset=Statute.objects.order_by("code"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=StatuteCheckboxes,
     )
     lead_file_number = forms.CharField(
         label=_("Your authority's file number"),
@@ -275,7 +280,10 @@ class InvestigationOpenForm(RespondentsMixin, ServiceForm):
         else:
             self.fields["lead_authority"].required = True
             self.fields["lead_statutes"].label = _("Statutes the lead authority applies")
+            self.fields["lead_statutes"].help_text = _("Those the chosen lead authority enforces.")
             self.fields["lead_file_number"].label = _("The lead authority's file number")
+            statutes.queryset = Statute.objects.prefetch_related("enforced_by").order_by("code")
+            cast(StatuteCheckboxes, statutes.widget).setup(authority_field="lead_authority", authorities_of=_enforcers)
 
     def chosen_lead_authority(self) -> Authority:
         if self.user.authority is not None:
@@ -355,8 +363,11 @@ class ParticipantAddForm(ServiceForm):
         label=_("Statutes it applies"),
         queryset=Statute.objects.prefetch_related("enforced_by").order_by("code"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Only statutes the authority enforces; hold Ctrl (⌘ on a Mac) to choose several."),
+        widget=StatuteSelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Only statutes the authority enforces (once an authority is chosen, only its statutes are listed); "
+            "hold Ctrl (⌘ on a Mac) to choose several."
+        ),
     )
     file_number = forms.CharField(label=_("Its file number"), max_length=64, required=False)
     joined_on = _date_field(_("Joined on"), required=False)
@@ -366,6 +377,8 @@ class ParticipantAddForm(ServiceForm):
         authority = cast(forms.ModelChoiceField, self.fields["authority"])
         taking_part = Participation.objects.filter(investigation=investigation, authority=OuterRef("pk"))
         authority.queryset = Authority.objects.exclude(Exists(taking_part)).order_by("code")
+        statutes = self.fields["statutes"]
+        cast(StatuteSelectMultiple, statutes.widget).setup(authority_field="authority", authorities_of=_enforcers)
 
 
 class EventAddForm(ServiceForm):
@@ -407,6 +420,7 @@ class FindingRecordForm(ServiceForm):
         describe=_statute_label,
         label=_("Statute"),
         queryset=Statute.objects.none(),
+        widget=StatuteSelect,
         help_text=_("One the authority applies in this investigation."),
     )
     provision = forms.CharField(
@@ -440,6 +454,15 @@ class FindingRecordForm(ServiceForm):
             statute=OuterRef("pk"),
         )
         statute.queryset = Statute.objects.filter(Exists(applied)).order_by("code")
+        # Which authority applies which statute here: the choices follow the authority chosen.
+        appliers: dict[int, list[int]] = {}
+        for statute_id, authority_id in Participation.statutes.through.objects.filter(
+            participation__investigation=investigation, participation__withdrawn_at__isnull=True
+        ).values_list("statute_id", "participation__authority_id"):
+            appliers.setdefault(statute_id, []).append(authority_id)
+        cast(StatuteSelect, statute.widget).setup(
+            authority_field="authority", authorities_of=lambda obj: appliers.get(obj.pk, [])
+        )
 
 
 class RecommendationAddForm(ServiceForm):
@@ -530,7 +553,7 @@ class AssigneesForm(ServiceForm):
         label=_("Assigned staff"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=SearchableSelectMultiple,
         help_text=_(
             "Staff of your authority. Assigned investigators may edit the investigation; each authority taking "
             "part assigns its own people."

@@ -241,6 +241,13 @@ class Statute(models.Model):
             return self.title_fr
         return self.title_en
 
+    @property
+    def name(self) -> str:
+        """How a sentence names it: the short name in English, the French title in French (if it has one)."""
+        if (get_language() or "en").startswith("fr") and self.title_fr:
+            return self.title_fr
+        return self.short_name
+
 
 class User(AbstractUser):
     """A staff member: one authority, and any of the four roles."""

@@ -226,7 +226,7 @@ def investigation_set_assignees(*, actor: User | None, investigation: Investigat
         raise ValidationError(
             {
                 "assignees": _("You may assign only staff of %(authority)s; not %(users)s.")
-                % {"authority": actor.authority.code if actor.authority else "—", "users": ", ".join(foreign)}
+                % {"authority": actor.authority.name if actor.authority else "—", "users": ", ".join(foreign)}
             }
         )
     own = {user.pk: user for user in assignees if user.authority_id == actor.authority_id}
@@ -254,12 +254,12 @@ def participation_add(
         raise ValidationError(
             {
                 "authority": _("%(authority)s's participation was withdrawn: restore it instead.")
-                % {"authority": authority.code}
+                % {"authority": authority.name}
             }
         )
     if existing is not None:
         raise ValidationError(
-            {"authority": _("%(authority)s already takes part in this investigation.") % {"authority": authority.code}}
+            {"authority": _("%(authority)s already takes part in this investigation.") % {"authority": authority.name}}
         )
     if role == Participation.Role.LEAD and investigation.participations.filter(role=Participation.Role.LEAD).exists():
         raise ValidationError({"role": _("This investigation already has a lead authority.")})
@@ -278,12 +278,12 @@ def participation_add(
 
 def _check_statutes_enforced(authority: Authority, statutes: Sequence[Statute]) -> None:
     enforced = set(authority.statutes.values_list("pk", flat=True))
-    foreign = [statute.code for statute in statutes if statute.pk not in enforced]
+    foreign = [statute.name for statute in statutes if statute.pk not in enforced]
     if foreign:
         raise ValidationError(
             {
                 "statutes": _("%(authority)s does not enforce %(statutes)s.")
-                % {"authority": authority.code, "statutes": ", ".join(foreign)}
+                % {"authority": authority.name, "statutes": ", ".join(foreign)}
             }
         )
 
@@ -343,7 +343,7 @@ def finding_record(
         raise ValidationError(
             {
                 "statute": _("%(authority)s does not apply %(statute)s in this investigation.")
-                % {"authority": authority.code, "statute": statute.code}
+                % {"authority": authority.name, "statute": statute.name}
             }
         )
     return save_recorded(
@@ -561,7 +561,7 @@ def _active_participation(investigation: Investigation, authority: Authority) ->
     participation = investigation.participations.filter(authority=authority, withdrawn_at__isnull=True).first()
     if participation is None:
         raise ValidationError(
-            {"authority": _("%(authority)s does not take part in this investigation.") % {"authority": authority.code}}
+            {"authority": _("%(authority)s does not take part in this investigation.") % {"authority": authority.name}}
         )
     return participation
 
@@ -586,7 +586,7 @@ def finding_update(
         raise ValidationError(
             {
                 "statute": _("%(authority)s does not apply %(statute)s in this investigation.")
-                % {"authority": participation.authority.code, "statute": statute.code}
+                % {"authority": participation.authority.name, "statute": statute.name}
             }
         )
     for name in ("issue", "provision"):
@@ -607,7 +607,7 @@ def finding_restore(*, actor: User | None, finding: Finding, reason: str) -> Fin
     if finding.participation.withdrawn:
         raise ValidationError(
             _("%(authority)s's participation is withdrawn: restore it first.")
-            % {"authority": finding.participation.authority.code}
+            % {"authority": finding.participation.authority.name}
         )
     restore(finding, actor=actor, reason=reason)
     return finding
@@ -694,7 +694,7 @@ def participation_update(
             raise ValidationError(
                 {
                     "statutes": _("The finding on %(issue)s rests on %(statute)s: correct or withdraw it first.")
-                    % {"issue": used.issue, "statute": used.statute.code}
+                    % {"issue": used.issue, "statute": used.statute.name}
                 }
             )
         if kept != set(participation.statutes.values_list("pk", flat=True)):
@@ -714,7 +714,7 @@ def participation_withdraw(*, actor: User | None, participation: Participation, 
     if participation.findings.filter(withdrawn_at__isnull=True).exists():
         raise ValidationError(
             _("%(authority)s has findings in this investigation: withdraw them first.")
-            % {"authority": participation.authority.code}
+            % {"authority": participation.authority.name}
         )
     withdraw(participation, actor=actor, reason=reason)
     return participation

@@ -314,7 +314,7 @@ def participant_add(request: HttpRequest, reference: str) -> HttpResponse:
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("%(authority)s now takes part.") % {"authority": participation.authority.code})
+            messages.success(request, _("%(authority)s now takes part.") % {"authority": participation.authority.name})
             return _to_investigation(investigation)
     return _form_page(
         request, form, title=_("Add an authority"), submit=_("Add the authority"), investigation=investigation
@@ -786,8 +786,8 @@ def participant_edit(request: HttpRequest, reference: str, authority: str) -> Ht
         form,
         investigation=investigation,
         act=act,
-        title=_("Correct the part of %(authority)s") % {"authority": participation.authority.code},
-        done=_("The part of %(authority)s was corrected.") % {"authority": participation.authority.code},
+        title=_("Correct the part of %(authority)s") % {"authority": participation.authority.name},
+        done=_("The part of %(authority)s was corrected.") % {"authority": participation.authority.name},
         intro=participation.authority.name,
     )
 

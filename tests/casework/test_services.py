@@ -36,7 +36,7 @@ def test_an_authority_applies_only_the_statutes_it_enforces(ref: Ref, joint_inve
         services.participation_add(
             actor=None, investigation=joint_investigation, authority=ref.cai, role="joint", statutes=[ref.pipeda]
         )
-    assert caught.value.message_dict["statutes"] == ["CAI does not enforce PIPEDA."]
+    assert caught.value.message_dict["statutes"] == [f"{ref.cai.name_en} does not enforce {ref.pipeda.short_name}."]
 
 
 def test_an_investigation_has_one_lead_and_each_authority_once(ref: Ref, joint_investigation: Investigation) -> None:
@@ -47,7 +47,7 @@ def test_an_investigation_has_one_lead_and_each_authority_once(ref: Ref, joint_i
     assert "already has a lead" in str(caught.value)
     with pytest.raises(ValidationError) as caught:
         services.participation_add(actor=None, investigation=joint_investigation, authority=ref.oipc_bc, role="joint")
-    assert "OIPC-BC already takes part" in str(caught.value)
+    assert f"{ref.oipc_bc.name_en} already takes part" in str(caught.value)
 
 
 def test_a_finding_is_made_under_a_statute_its_authority_applies(ref: Ref, joint_investigation: Investigation) -> None:
@@ -61,7 +61,8 @@ def test_a_finding_is_made_under_a_statute_its_authority_applies(ref: Ref, joint
             conclusion="well_founded",
             issued_on=date(2021, 2, 2),
         )
-    assert caught.value.message_dict["statute"] == ["OPC does not apply PIPA-BC in this investigation."]
+    message = f"{ref.opc.name_en} does not apply {ref.pipa_bc.short_name} in this investigation."
+    assert caught.value.message_dict["statute"] == [message]
     with pytest.raises(ValidationError) as caught:
         services.finding_record(
             actor=None,

@@ -16,6 +16,7 @@ import pytest
 from django.core.exceptions import ObjectDoesNotExist
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from casework import services
 from casework.models import (
@@ -682,8 +683,10 @@ def test_it_shows_a_statute_the_authority_does_not_apply_on_the_statute_field(
             "issued_on": "2021-02-02",
         },
     )
-    assert response.context["form"].errors["statute"] == ["OPC does not apply PIPA-BC in this investigation."]
-    assert "OPC does not apply PIPA-BC in this investigation." in response.content.decode()
+    # Named by their names, not their codes.
+    message = f"{ref.opc.name_en} does not apply {ref.pipa_bc.short_name} in this investigation."
+    assert response.context["form"].errors["statute"] == [message]
+    assert escape(message) in response.content.decode()
     assert not Finding.objects.exists()
 
 
@@ -710,7 +713,8 @@ def test_it_shows_a_statute_the_new_participant_does_not_enforce_on_the_statutes
         [joint_investigation.reference],
         {"authority": ref.cai.pk, "role": "joint", "statutes": [ref.pipeda.pk]},
     )
-    assert response.context["form"].errors["statutes"] == ["CAI does not enforce PIPEDA."]
+    message = f"{ref.cai.name_en} does not enforce {ref.pipeda.short_name}."
+    assert response.context["form"].errors["statutes"] == [message]
 
 
 def test_it_shows_a_second_lead_on_the_role_field(
