@@ -464,6 +464,9 @@ INVESTIGATION_FIELDS = (
 # Sections of the format whose reading and writing another app registers (``casework.extensions``);
 # ``docs/case-format.md`` defines them with the rest.
 EXTENSION_SECTIONS = ("orders",)
+# Optional sections another app registers: read like the others, exported only when not empty, so that
+# a case without them is exported exactly as before they existed.
+OPTIONAL_EXTENSION_SECTIONS = ("clocks",)
 RESPONDENT_FIELDS = ("name", "country", "kind", "website")
 PARTICIPANT_FIELDS = ("authority", "role", "statutes", "file_number", "joined_on")
 EVENT_FIELDS = ("date", "date_precision", "kind", "summary", "source", "verified", "note")
@@ -493,7 +496,9 @@ def _read(data: object, files: CaseFiles | None = None) -> _Plan:
     if top.get("investigation") is None:
         raise CaseFormatError("investigation", _("required"))
     case = Fields(
-        top.get("investigation"), "investigation", (*INVESTIGATION_FIELDS, *EXTENSION_SECTIONS, DOCUMENTS_KEY)
+        top.get("investigation"),
+        "investigation",
+        (*INVESTIGATION_FIELDS, *EXTENSION_SECTIONS, *OPTIONAL_EXTENSION_SECTIONS, DOCUMENTS_KEY),
     )
     lookups = ReferenceData()
 
@@ -504,7 +509,10 @@ def _read(data: object, files: CaseFiles | None = None) -> _Plan:
     findings = _read_findings(case, lookups, [lead, *participants])
     recommendations = _read_recommendations(case, len(findings))
     related = _read_related(case, opening["reference"])
-    sections = {key: _read_section(key, case, lookups, [lead, *participants]) for key in EXTENSION_SECTIONS}
+    sections = {
+        key: _read_section(key, case, lookups, [lead, *participants])
+        for key in (*EXTENSION_SECTIONS, *OPTIONAL_EXTENSION_SECTIONS)
+    }
     documents = _read_documents(case, len(findings), files)
     return _Plan(
         opening,
@@ -1167,6 +1175,7 @@ def case_export(investigation: Investigation) -> dict[str, Any]:
             ],
             # Without the app that registers a section, an empty list keeps the document's shape stable.
             **{key: _export_section(key, investigation) for key in EXTENSION_SECTIONS},
+            **{key: section for key in OPTIONAL_EXTENSION_SECTIONS if (section := _export_section(key, investigation))},
             # Optional: a case without documents is exported exactly as before the key existed.
             **({DOCUMENTS_KEY: documents} if (documents := document_manifest(investigation, finding_index)) else {}),
         },

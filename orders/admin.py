@@ -156,7 +156,12 @@ class AlertAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["user", "alert", "created_at", "read_at", "email_status", "email_attempts", "email_error"]
     list_filter = ["email_status", ("read_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["user", "alert__deadline__term__order__authority"]
+    list_select_related = [
+        "user",
+        "alert__deadline__term__order__authority",
+        "alert__clock__rule",
+        "alert__clock__investigation",
+    ]
     search_fields = ["user__username", "alert__deadline__term__order__number"]
     raw_id_fields = ["user", "alert"]
     actions = ["retry_email"]

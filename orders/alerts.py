@@ -30,7 +30,7 @@ from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from casework.models import Authority, User
+from casework.models import Authority, Investigation, User
 from casework.permissions import users_who_may_see
 from orders.deadlines import current_level, ladder, local_today
 from orders.deadlines.alert_ladder import day_starts_at, first_rung_day, is_rung_offset, next_rung_day
@@ -39,6 +39,7 @@ from orders.models import (
     ORDER_STATUSES_NOT_ALERTING,
     Alert,
     Deadline,
+    InvestigationClock,
     Notification,
     Order,
     Term,
@@ -49,13 +50,26 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class RaisedAlert:
+    """An alert a sweep raised: an order's term (``order``, ``term``) or an investigation's
+    statutory clock (``investigation``, ``clock``: the rule's code)."""
+
     authority: str
     order: str
     term: int
     level: str
     due_on: date
+    investigation: str = ""
+    clock: str = ""
 
     def as_dict(self) -> dict[str, Any]:
+        if self.clock:
+            return {
+                "authority": self.authority,
+                "investigation": self.investigation,
+                "clock": self.clock,
+                "level": self.level,
+                "due_on": self.due_on.isoformat(),
+            }
         return {
             "authority": self.authority,
             "order": self.order,
@@ -131,19 +145,19 @@ def sweep_deadlines(now: datetime | None = None) -> list[RaisedAlert]:
                 if due_on is None or order_status in ORDER_STATUSES_NOT_ALERTING:
                     next_rungs.append((pk, None))  # it cannot alert: whatever set its next rung was wrong
                     continue
-                zone = zones[authority_id]
-                today = days.get(zone) or days.setdefault(zone, local_today(now, zone))
-                level = current_level(due_on, today, rungs)
+                level, next_at = _rung_now(due_on, zones[authority_id], now, days, rungs)
                 if level is not None:
                     wanted.append((pk, due_on, level))
-                next_rungs.append((pk, _starts_at(next_rung_day(due_on, today, rungs), zone)))
+                next_rungs.append((pk, next_at))
         alerts_insert(wanted, raised_at=now, sweep_id=sweep_id)
         next_rungs_write(next_rungs)
         raised: list[RaisedAlert] = []
         if wanted:
             raised = [
                 RaisedAlert(authority, number, term, level, due_on)
-                for due_on, level, authority, number, term in Alert.objects.filter(sweep_id=sweep_id)
+                for due_on, level, authority, number, term in Alert.objects.filter(
+                    sweep_id=sweep_id, deadline__isnull=False
+                )
                 .order_by("deadline_id")
                 .values_list(
                     "due_on",
@@ -155,6 +169,85 @@ def sweep_deadlines(now: datetime | None = None) -> list[RaisedAlert]:
             ]
         if raised:
             notifications_create(sweep_id=sweep_id, now=now)
+        transaction.on_commit(enqueue_delivery)
+    return raised
+
+
+def sweep(now: datetime | None = None) -> list[RaisedAlert]:
+    """One whole sweep, what beat's task and ``manage.py sweep_deadlines`` run: the orders' deadlines,
+    then the investigations' statutory clocks, each in its own transaction."""
+    now = now or timezone.now()
+    return [*sweep_deadlines(now), *sweep_clocks(now)]
+
+
+def _rung_now(
+    due_on: date, zone: str, now: datetime, days: dict[str, date], rungs: dict[str, Any]
+) -> tuple[str | None, datetime]:
+    """The rung reached at ``now`` by what is due ``due_on`` (None before the first) and the start of the next.
+
+    ``days`` remembers each time zone's date at ``now`` across the sweep. Shared by deadlines and clocks.
+    """
+    today = days.get(zone) or days.setdefault(zone, local_today(now, zone))
+    return current_level(due_on, today, rungs), _starts_at(next_rung_day(due_on, today, rungs), zone)
+
+
+# --- Statutory clocks (orders.clocks) ----------------------------------------------------------------
+#
+# Swept in the same transaction and the same way as the deadlines: the running clocks whose next rung
+# has come (the partial index orders_clock_next_rung), locked SKIP LOCKED, one alert per (clock, due
+# date, level) by the constraint orders_alert_clock_once_per_level, notified to who may see the case.
+
+
+def _clocks_due(now: datetime) -> list[tuple[int, date, int]]:
+    """The running clocks whose next rung has come: (id, due date, authority id), locked for this sweep."""
+    return list(
+        InvestigationClock.objects.filter(status__in=ACTIVE_DEADLINE_STATUSES, next_alert_at__lte=now)
+        .select_for_update(skip_locked=True, of=("self",))
+        .values_list("pk", "due_on", "authority_id")
+    )
+
+
+def sweep_clocks(now: datetime | None = None) -> list[RaisedAlert]:
+    """Raise every statutory clock alert due at ``now``: ``sweep_deadlines``'s steps, for the clocks.
+
+    1. Lock the running clocks whose next rung has come (``_clocks_due``).
+    2. Each one's current rung in its authority's time zone, and the start of the next.
+    3. INSERT the (clock, due date, level) rows ignoring conflicts; move the next rungs forward.
+    4. Notify the recipients of the alerts this sweep raised (``clock_notifications_create``).
+    5. After commit, ask a worker to deliver the e-mails.
+    """
+    now = now or timezone.now()
+    rungs = ladder()
+    sweep_id = uuid.uuid4()
+    with transaction.atomic():
+        due = _clocks_due(now)
+        if not due:
+            return []
+        zones = dict(Authority.objects.values_list("pk", "jurisdiction__time_zone"))
+        days: dict[str, date] = {}
+        wanted: list[tuple[int, date, str]] = []
+        next_rungs: list[tuple[int, datetime | None]] = []
+        for pk, due_on, authority_id in due:
+            level, next_at = _rung_now(due_on, zones[authority_id], now, days, rungs)
+            if level is not None:
+                wanted.append((pk, due_on, level))
+            next_rungs.append((pk, next_at))
+        alerts_insert(wanted, raised_at=now, sweep_id=sweep_id, column="clock_id")
+        next_rungs_write(next_rungs, model=InvestigationClock)
+        raised: list[RaisedAlert] = []
+        if wanted:
+            raised = [
+                RaisedAlert(authority, "", 0, level, due_on, investigation=reference, clock=code)
+                for due_on, level, authority, reference, code in Alert.objects.filter(
+                    sweep_id=sweep_id, clock__isnull=False
+                )
+                .order_by("clock_id")
+                .values_list(
+                    "due_on", "level", "clock__authority__code", "clock__investigation__reference", "clock__rule__code"
+                )
+            ]
+        if raised:
+            clock_notifications_create(sweep_id=sweep_id, now=now)
         transaction.on_commit(enqueue_delivery)
     return raised
 
@@ -312,20 +405,27 @@ def _next_rung_problem(
     return None
 
 
-def alerts_insert(rows: list[tuple[int, date, str]], *, raised_at: datetime, sweep_id: uuid.UUID) -> None:
+def alerts_insert(
+    rows: list[tuple[int, date, str]], *, raised_at: datetime, sweep_id: uuid.UUID, column: str = "deadline_id"
+) -> None:
     """INSERT (deadline, due date, level) rows as alerts of this sweep; a row that exists already is skipped.
 
+    ``column`` says what the ids are: deadlines (``deadline_id``) or statutory clocks (``clock_id``).
     On PostgreSQL, one statement per 50 000 rows over arrays (``unnest``): building model
     instances for each row cost more than the whole database work. Elsewhere, ``bulk_create``.
     """
+    if column not in ("deadline_id", "clock_id"):
+        raise ValueError(f"alerts are about deadlines or clocks, not {column!r}")
+    if not rows:
+        return
     if connection.vendor != "postgresql":
         alerts = [
-            Alert(deadline_id=d, due_on=due, level=lv, raised_at=raised_at, sweep_id=sweep_id) for d, due, lv in rows
+            Alert(**{column: d}, due_on=due, level=lv, raised_at=raised_at, sweep_id=sweep_id) for d, due, lv in rows
         ]
         Alert.objects.bulk_create(alerts, ignore_conflicts=True, batch_size=2000)
         return
     sql = f"""
-        INSERT INTO {Alert._meta.db_table} (deadline_id, due_on, level, raised_at, sweep_id)
+        INSERT INTO {Alert._meta.db_table} ({column}, due_on, level, raised_at, sweep_id)
         SELECT d, due, lv, %s, %s FROM unnest(%s::bigint[], %s::date[], %s::varchar[]) AS r(d, due, lv)
         ON CONFLICT DO NOTHING
     """  # noqa: S608 - the table name from the model, values as parameters
@@ -376,6 +476,45 @@ def notifications_create(*, sweep_id: uuid.UUID, now: datetime) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, [sweep, sweep])
         candidates = cursor.fetchall()
+    return _notify(candidates, now)
+
+
+def clock_notifications_create(*, sweep_id: uuid.UUID, now: datetime) -> int:
+    """One notification per (clock alert of this sweep, recipient who may see its investigation); returns how many.
+
+    The candidates: the investigation's assignees who belong to the clock's authority, and that
+    authority's legal staff and managers, active ones. Then as ``notifications_create``: only those
+    who may see the investigation (a confidential one: its assignees), e-mail as each chose.
+    """
+    alert = Alert._meta.db_table
+    clock = InvestigationClock._meta.db_table
+    assignees = Investigation.assignees.through._meta.db_table
+    user = User._meta.db_table
+    sql = f"""
+        SELECT r.alert_id, r.user_id, r.investigation_id
+        FROM (
+            SELECT a.id AS alert_id, ia.user_id AS user_id, c.investigation_id AS investigation_id
+            FROM {alert} a JOIN {clock} c ON c.id = a.clock_id
+            JOIN {assignees} ia ON ia.investigation_id = c.investigation_id
+            JOIN {user} au ON au.id = ia.user_id AND au.authority_id = c.authority_id
+            WHERE a.sweep_id = %s
+            UNION
+            SELECT a.id, lu.id, c.investigation_id
+            FROM {alert} a JOIN {clock} c ON c.id = a.clock_id
+            JOIN {user} lu ON lu.authority_id = c.authority_id AND (lu.is_legal OR lu.is_manager)
+            WHERE a.sweep_id = %s
+        ) r JOIN {user} u ON u.id = r.user_id
+        WHERE u.is_active
+    """  # noqa: S608 - table names from the models, values as parameters
+    sweep = Alert._meta.get_field("sweep_id").get_db_prep_value(sweep_id, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [sweep, sweep])
+        candidates = cursor.fetchall()
+    return _notify(candidates, now)
+
+
+def _notify(candidates: list[tuple[int, int, int]], now: datetime) -> int:
+    """Insert the notifications of (alert, user, investigation) ``candidates`` whose user may see the case."""
     allowed = users_who_may_see((investigation, user_id) for _, user_id, investigation in candidates)
     recipients = {
         pk: (preference, bool(address))
@@ -422,6 +561,14 @@ def enqueue_delivery() -> None:
 # lock, and another short UPDATE records the outcome where the claim is still ours. A worker killed
 # in between leaves one row "sending", which a later run sends again (at least once).
 
+# What a notification's e-mail, digest line or list row reads of its alert, whichever kind it is.
+NOTIFICATION_RELATED = (
+    "alert__deadline__term__order__authority__jurisdiction",
+    "alert__deadline__term__order__investigation",
+    "alert__clock__authority__jurisdiction",
+    "alert__clock__investigation",
+    "alert__clock__rule__statute",
+)
 NO_LONGER_VISIBLE = "not sent: the recipient may no longer see the investigation"
 UNKNOWN_OUTCOME = "outcome unknown: the worker sending it stopped; sent again"
 # What the row keeps of an error message (Notification.email_error's max_length).
@@ -588,10 +735,8 @@ def _deliver_one(
     )
     if not claimed:
         return None
-    notification = Notification.objects.select_related(
-        "user__authority", "alert__deadline__term__order__authority", "alert__deadline__term__order__investigation"
-    ).get(pk=pk)
-    investigation = notification.alert.deadline.term.order.investigation_id
+    notification = Notification.objects.select_related(*NOTIFICATION_RELATED, "user__authority").get(pk=pk)
+    investigation = notification.alert.investigation_id
     if (investigation, notification.user_id) not in users_who_may_see([(investigation, notification.user_id)]):
         # Unassigned (or moved) since the alert: the e-mail would tell them of a case they may not see.
         _record(pk, token, email_status=Notification.Email.SKIPPED, email_error=NO_LONGER_VISIBLE)
@@ -635,17 +780,18 @@ def _record_failure(pk: int, token: uuid.UUID, exc: Exception, *, attempts: int,
 
 def _send_alert_email(notification: Notification) -> None:
     alert = notification.alert
-    context = {
-        "notification": notification,
-        "alert": alert,
-        "deadline": alert.deadline,
-        "order": alert.deadline.term.order,
-        "user": notification.user,
-    }
+    context: dict[str, Any] = {"notification": notification, "alert": alert, "user": notification.user}
+    # An order's deadline, or an investigation's statutory clock: each has its own e-mail.
+    name = "clock-alert" if alert.clock_id is not None else "alert"
+    if alert.clock is not None:
+        context["clock"] = alert.clock
+    else:
+        context["deadline"] = alert.deadline
+        context["order"] = alert.deadline.term.order  # type: ignore[union-attr]
     with translation.override(_user_language(notification.user)):
-        subject = render_to_string("orders/emails/alert-subject.txt", context).strip()
-        body = render_to_string("orders/emails/alert-body.txt", context)
-        html = render_to_string("orders/emails/alert-body.html", context)
+        subject = render_to_string(f"orders/emails/{name}-subject.txt", context).strip()
+        body = render_to_string(f"orders/emails/{name}-body.txt", context)
+        html = render_to_string(f"orders/emails/{name}-body.html", context)
     message = EmailMultiAlternatives(
         subject,
         body,
@@ -703,11 +849,11 @@ def send_digests(now: datetime | None = None, *, due_only: bool = False) -> int:
             continue
         waiting_rows = list(
             Notification.objects.filter(email_claim=token, email_status=Notification.Email.SENDING)
-            .select_related("alert__deadline__term__order__authority")
+            .select_related(*NOTIFICATION_RELATED)
             .order_by("alert__due_on", "pk")
         )
-        allowed = users_who_may_see((n.alert.deadline.term.order.investigation_id, user.pk) for n in waiting_rows)
-        items = [n for n in waiting_rows if (n.alert.deadline.term.order.investigation_id, user.pk) in allowed]
+        allowed = users_who_may_see((n.alert.investigation_id, user.pk) for n in waiting_rows)
+        items = [n for n in waiting_rows if (n.alert.investigation_id, user.pk) in allowed]
         hidden = [n.pk for n in waiting_rows if n not in items]
         if hidden:
             Notification.objects.filter(pk__in=hidden, email_claim=token).update(

@@ -568,9 +568,23 @@ class CourtProceeding(models.Model):
 
 
 class Alert(models.Model):
-    """A rung of the alert ladder reached by a deadline; raised once per (deadline, due date, level)."""
+    """A rung of the alert ladder reached by a deadline or a statutory clock; raised once per (its due date, level).
 
-    deadline = models.ForeignKey(Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, related_name="alerts")
+    An alert is about exactly one of an order's deadline or an investigation's statutory clock
+    (``orders.clocks``): the notifications, the bell and the e-mails are the same for both.
+    """
+
+    deadline = models.ForeignKey(
+        Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, related_name="alerts", null=True, blank=True
+    )
+    clock = models.ForeignKey(
+        "InvestigationClock",
+        verbose_name=_("statutory clock"),
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        null=True,
+        blank=True,
+    )
     due_on = models.DateField(_("due date alerted"), validators=[validate_legal_date])
     level = models.CharField(_("level"), max_length=8, help_text=_("T-30, T-14, T-7, T-1, T0, T+1, T+8…"))
     raised_at = models.DateTimeField(_("raised at"))
@@ -586,10 +600,23 @@ class Alert(models.Model):
             # The sweep's idempotency: retries, overlapping sweeps and restarts can only
             # ever insert one row per rung (the loser's INSERT conflicts and does nothing).
             models.UniqueConstraint(fields=["deadline", "due_on", "level"], name="orders_alert_once_per_level"),
+            # The same promise for a statutory clock's rungs (NULLs never conflict: the other kind's rows).
+            models.UniqueConstraint(fields=["clock", "due_on", "level"], name="orders_alert_clock_once_per_level"),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=False, clock__isnull=True) | Q(deadline__isnull=True, clock__isnull=False),
+                name="orders_alert_deadline_or_clock",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.level} {self.deadline}"
+        return f"{self.level} {self.deadline or self.clock}"
+
+    @property
+    def investigation_id(self) -> int:
+        """The investigation the alert is about (its deadline's order's, or its clock's); loaded relations."""
+        if self.clock_id is not None:
+            return self.clock.investigation_id  # type: ignore[union-attr]
+        return self.deadline.term.order.investigation_id  # type: ignore[union-attr]
 
 
 class NotificationEmail(models.TextChoices):
@@ -818,3 +845,204 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user}"
+
+
+# --- Statutory clocks on investigations (orders.clocks) --------------------------------------------
+
+
+class ClockTrigger(models.TextChoices):
+    """What starts a statutory clock."""
+
+    COMPLAINT = "complaint", _("complaint filed or investigation initiated")
+    REVIEW_REQUEST = "review_request", _("request for review received")
+
+
+class ClockRule(models.Model):
+    """A period a statute sets for an investigation itself (PIPEDA s. 13(1): the report within a year).
+
+    Reference data (``orders/clocks/data/rules.toml``, kept in the database by
+    ``orders.clocks.reference``): the rule is a deadline rule (``orders.deadlines``) counted from
+    the trigger's date in the participating authority's legal calendar. ``verified`` is unticked
+    when the provision could not be read in the statute's own text: pages and exports say so.
+    """
+
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[REFERENCE_VALIDATOR])
+    statute = models.ForeignKey(
+        "casework.Statute", verbose_name=_("statute"), on_delete=models.PROTECT, related_name="clock_rules"
+    )
+    provision = models.CharField(_("provision"), max_length=60, help_text=_("For example s. 13(1)."))
+    trigger = models.CharField(_("counted from"), max_length=16, choices=ClockTrigger.choices)
+    rule = models.JSONField(_("rule"), help_text=_('For example {"rule": "months", "months": 12}.'))
+    title_en = models.CharField(_("what is due (English)"), max_length=200)
+    title_fr = models.CharField(_("what is due (French)"), max_length=200, blank=True)
+    text_en = models.TextField(_("what the provision says (English)"), max_length=2000)
+    text_fr = models.TextField(_("what the provision says (French)"), max_length=2000, blank=True)
+    extension_en = models.CharField(_("extension (English)"), max_length=500, blank=True)
+    extension_fr = models.CharField(_("extension (French)"), max_length=500, blank=True)
+    source = models.URLField(_("source"), max_length=500)
+    verified = models.BooleanField(
+        _("verified"), default=False, help_text=_("Ticked only when the provision was read in the statute's own text.")
+    )
+    note = models.CharField(_("note on the source"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("statutory clock rule")
+        verbose_name_plural = _("statutory clock rules")
+        constraints = [
+            models.CheckConstraint(condition=Q(trigger__in=ClockTrigger.values), name="orders_clockrule_trigger_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.provision})"
+
+
+class InvestigationClock(models.Model):
+    """A statutory clock running on an investigation for one participating authority.
+
+    Computed, explained, stayed, extended and alerted as an order's deadline is (``orders.clocks.services``,
+    the sweep of ``orders.alerts``); its statuses are the deadlines' (``DeadlineStatus``) and the same
+    groups (``ACTIVE_DEADLINE_STATUSES``…) say which are running.
+    """
+
+    Status = DeadlineStatus
+
+    investigation = models.ForeignKey(
+        Investigation, verbose_name=_("investigation"), on_delete=models.PROTECT, related_name="clocks"
+    )
+    # The authority whose clock it is (its legal calendar, time zone, staff): the participation's,
+    # kept here so that the sweep, the dashboard and the notifications need no join through it.
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="clocks"
+    )
+    rule = models.ForeignKey(ClockRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="clocks")
+    started_on = models.DateField(_("counted from"), validators=[validate_legal_date])
+    due_on = models.DateField(_("due on"), validators=[validate_legal_date])
+    original_due_on = models.DateField(_("first due date"), validators=[validate_legal_date])
+    explanation = models.TextField(_("how the date was reached"), blank=True)
+    steps = models.JSONField(_("computation"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN)
+    met_on = models.DateField(_("met on"), null=True, blank=True, validators=[validate_legal_date])
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # As Deadline.next_alert_at: the start of the next rung the sweep owes a look (orders.alerts).
+    next_alert_at = models.DateTimeField(_("next alert from"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["next_alert_at"])
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("statutory clock")
+        verbose_name_plural = _("statutory clocks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["investigation", "authority", "rule"], name="orders_clock_once_per_rule_and_authority"
+            ),
+            models.CheckConstraint(condition=Q(status__in=DeadlineStatus.values), name="orders_clock_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="met") | Q(met_on__isnull=False), name="orders_clock_met_has_date"
+            ),
+            models.CheckConstraint(condition=Q(due_on__gte=F("started_on")), name="orders_clock_due_after_start"),
+        ]
+        indexes = [
+            # The sweep (orders.alerts.sweep_deadlines): running clocks whose next rung has come.
+            models.Index(
+                fields=["next_alert_at"],
+                name="orders_clock_next_rung",
+                condition=Q(status__in=ACTIVE_DEADLINE_STATUSES, next_alert_at__isnull=False),
+            ),
+            # The dashboard's clock figures and the home page's next clock (orders.clocks.selectors).
+            models.Index(
+                fields=["due_on"],
+                include=["investigation", "authority", "status"],
+                name="orders_clock_owed_due",
+                condition=Q(status__in=OWED_DEADLINE_STATUSES),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule.code} {self.investigation.reference}: {self.due_on.isoformat()} ({self.status})"
+
+
+class ClockStay(models.Model):
+    """A pause of a statutory clock (an adjournment, a stay by the authority or a court)."""
+
+    clock = models.ForeignKey(
+        InvestigationClock, verbose_name=_("statutory clock"), on_delete=models.CASCADE, related_name="stays"
+    )
+    started_on = models.DateField(_("stayed from"), validators=[validate_legal_date])
+    lifted_on = models.DateField(_("lifted on"), null=True, blank=True, validators=[validate_legal_date])
+    days_left = models.IntegerField(_("calendar days left when the stay began"))
+    due_on_before = models.DateField(_("due date when the stay began"), validators=[validate_legal_date])
+    reason = models.TextField(_("reason"), max_length=5000)
+    provision = models.CharField(_("under"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["clock", "started_on", "pk"]
+        verbose_name = _("stay of a statutory clock")
+        verbose_name_plural = _("stays of statutory clocks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lifted_on__isnull=True) | Q(lifted_on__gte=F("started_on")),
+                name="orders_clockstay_lifted_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["clock"], condition=Q(lifted_on__isnull=True), name="orders_clockstay_one_running"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="orders_clockstay_reason_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"stay of {self.clock} from {self.started_on.isoformat()}"
+
+
+class ClockExtension(models.Model):
+    """A later due date for a statutory clock, with its reason and the provision that allows it."""
+
+    clock = models.ForeignKey(
+        InvestigationClock, verbose_name=_("statutory clock"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    granted_on = models.DateField(_("granted on"), validators=[validate_legal_date])
+    previous_due_on = models.DateField(_("previous due date"), validators=[validate_legal_date])
+    new_due_on = models.DateField(_("new due date"), validators=[validate_legal_date])
+    reason = models.TextField(_("reason"), max_length=5000)
+    provision = models.CharField(_("under"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["clock", "granted_on", "pk"]
+        verbose_name = _("extension of a statutory clock")
+        verbose_name_plural = _("extensions of statutory clocks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_due_on__gt=F("previous_due_on")), name="orders_clockextension_moves_later"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="orders_clockextension_reason_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clock}: {self.previous_due_on.isoformat()} → {self.new_due_on.isoformat()}"

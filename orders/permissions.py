@@ -18,13 +18,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from casework.models import Authority, Investigation, Participation, User
-from casework.permissions import investigations_visible_to, pick_namesake
-from orders.models import ExportJob, Notification, Order, OrderDocument
+from casework.permissions import (
+    can_edit_investigation,
+    get_investigation_for_user,
+    investigations_visible_to,
+    pick_namesake,
+)
+from orders.models import ExportJob, InvestigationClock, Notification, Order, OrderDocument
 
 # Who may open the dashboard: managers (it is theirs), legal staff (they track the
 # deadlines and court challenges of their authority's orders), administrators and
@@ -41,13 +46,16 @@ def orders_visible_to(user: User) -> QuerySet[Order]:
 
 
 def notifications_visible_to(user: User) -> QuerySet[Notification]:
-    """The user's notifications about orders they may (still) see: the list, the bell's number, the e-mails.
+    """The user's notifications about orders and investigations' clocks they may (still) see: the list, the
+    bell's number, the e-mails.
 
     A notification raised while the user could see the case stays in the database, but is
     neither shown nor counted once they are unassigned from it (or their authority leaves it).
     """
+    visible = investigations_visible_to(user)
     return Notification.objects.filter(
-        user_id=user.pk, alert__deadline__order__investigation__in=investigations_visible_to(user)
+        Q(alert__deadline__order__investigation__in=visible) | Q(alert__clock__investigation__in=visible),
+        user_id=user.pk,
     )
 
 
@@ -193,3 +201,37 @@ def can_see_dashboard(user: User) -> bool:
 def can_operate(user: User) -> bool:
     """The operations page is for administrators (and superusers)."""
     return user.is_active and (user.is_superuser or user.is_administrator)
+
+
+# --- Statutory clocks (orders.clocks) -----------------------------------------------------------------
+
+
+def can_change_clocks(user: User, investigation: Investigation, authority_id: int | None) -> bool:
+    """Start, stay, lift, extend or close an authority's clocks on an investigation: whoever may edit the
+    investigation (``casework.permissions.can_edit_investigation``) and belongs to that authority."""
+    if user.is_superuser:
+        return True
+    return (
+        user.authority_id is not None
+        and user.authority_id == authority_id
+        and can_edit_investigation(user, investigation)
+    )
+
+
+def get_clock_for_user(user: User, reference: str, clock_id: int, *, write: bool = False) -> InvestigationClock:
+    """A clock of the investigation ``reference``: 404 if the user may not see the investigation (or no such
+    clock there); with ``write``, 403 for those who see it but may not change that authority's clocks."""
+    investigation = get_investigation_for_user(user, reference)
+    clock = (
+        InvestigationClock.objects.filter(investigation=investigation, pk=clock_id)
+        .select_related("authority__jurisdiction", "rule__statute", "investigation")
+        .first()
+    )
+    if clock is None:
+        raise Http404("No such clock.")
+    if write and not can_change_clocks(user, investigation, clock.authority_id):
+        raise PermissionDenied(
+            _("Only investigators of %(authority)s assigned to this investigation may change its clocks.")
+            % {"authority": clock.authority.code}
+        )
+    return clock

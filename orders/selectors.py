@@ -514,7 +514,12 @@ def notification_list(user: User) -> QuerySet[Notification]:
     """
     return (
         notifications_visible_to(user)
-        .select_related("alert__deadline__term__order__authority")
+        .select_related(
+            "alert__deadline__term__order__authority",
+            "alert__clock__investigation",
+            "alert__clock__authority",
+            "alert__clock__rule__statute",
+        )
         .order_by("-created_at", "-pk")
     )
 

@@ -25,6 +25,7 @@ from orders.alerts import deadlines_set_next_rung, next_rung_of
 from orders.deadlines import (
     Computation,
     RuleError,
+    add_change,
     compute_due,
     explain_steps,
     extension_change,
@@ -364,19 +365,8 @@ def order_revise(
 
 
 def _add_change(deadline: Deadline, change: Mapping[str, Any]) -> None:
-    """Append a stay, a lifting or an extension to the deadline's steps and to its English explanation.
-
-    The explanation is the steps rendered in English; one recorded before the steps
-    said everything (it no longer renders to the stored text) gets the new line
-    appended instead, so that nothing it said is lost.
-    """
-    line = explain_steps({**deadline.steps, "changes": [dict(change)]}, "en").split("\n")[-1]
-    in_step = bool(deadline.steps.get("rule")) and explain_steps(deadline.steps, "en") == deadline.explanation
-    deadline.steps = {**deadline.steps, "changes": [*deadline.steps.get("changes", []), dict(change)]}
-    if in_step:
-        deadline.explanation = explain_steps(deadline.steps, "en")
-    else:
-        deadline.explanation = f"{deadline.explanation}\n{line}".strip()
+    """Append a stay, a lifting or an extension to the deadline's steps and explanation (``add_change``)."""
+    add_change(deadline, change)
 
 
 def _deadline_for_update(deadline: Deadline) -> Deadline:

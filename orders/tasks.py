@@ -30,8 +30,9 @@ DATABASE_RETRY: dict[str, Any] = {
 
 @shared_task(name="orders.tasks.sweep_deadlines", ignore_result=True, **DATABASE_RETRY)
 def sweep_deadlines() -> int:
-    """Beat runs this every 15 minutes; exactly one beat runs in production."""
-    return len(alerts.sweep_deadlines())
+    """Beat runs this every 15 minutes; exactly one beat runs in production. Orders' deadlines and
+    investigations' statutory clocks alike (``orders.alerts.sweep``)."""
+    return len(alerts.sweep())
 
 
 @shared_task(name="orders.tasks.deliver_notifications", ignore_result=True, **DATABASE_RETRY)

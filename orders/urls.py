@@ -9,6 +9,7 @@ from django.urls import include, path
 
 from orders import views
 from orders.api import token_views
+from orders.clocks import views as clock_views
 from orders.dashboard import views as dashboard_views
 from orders.documents import views as document_views
 from orders.exports import views as export_views
@@ -55,6 +56,12 @@ urlpatterns = [
     path("orders/exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("orders/<str:authority>/<str:number>/", include(order_patterns)),
     path("investigations/<str:reference>/orders/new/", views.order_draft, name="draft"),
+    # Statutory clocks (orders.clocks): actions of the investigation page.
+    path("investigations/<str:reference>/clocks/new/", clock_views.clock_start, name="clock_start"),
+    path("investigations/<str:reference>/clocks/<int:pk>/stay/", clock_views.clock_stay, name="clock_stay"),
+    path("investigations/<str:reference>/clocks/<int:pk>/lift/", clock_views.clock_lift, name="clock_lift"),
+    path("investigations/<str:reference>/clocks/<int:pk>/extend/", clock_views.clock_extend, name="clock_extend"),
+    path("investigations/<str:reference>/clocks/<int:pk>/close/", clock_views.clock_close, name="clock_close"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("accounts/preferences/", views.preferences, name="preferences"),

@@ -175,8 +175,8 @@ def test_access_rules_live_only_in_the_permissions_module(app: str) -> None:
 def test_orders_fills_in_casework_extension_points() -> None:
     from casework.extensions import case_format_sections, investigation_api, investigation_panels
 
-    assert [key for key, _section in case_format_sections.items()] == ["orders"]
-    assert [key for key, _panel in investigation_panels.items()] == ["orders", "timeline"]
+    assert [key for key, _section in case_format_sections.items()] == ["orders", "clocks"]
+    assert [key for key, _panel in investigation_panels.items()] == ["orders", "clocks", "timeline"]
     assert [key for key, _extension in investigation_api.items()] == ["orders"]
 
 

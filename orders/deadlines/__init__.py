@@ -12,7 +12,7 @@ public is importable from ``orders.deadlines`` itself.
 
 from orders.deadlines.alert_ladder import DEFAULT_LADDER, current_level, ladder, level_name, level_offset, rung_dates
 from orders.deadlines.clock import days_late, deadline_ends_at, local_today, penalty_accrued
-from orders.deadlines.explanations import explain_steps, explanation_for_reader, legal_date
+from orders.deadlines.explanations import add_change, explain_steps, explanation_for_reader, legal_date
 from orders.deadlines.rules import (
     MAX_DAYS,
     MAX_MONTHS,
@@ -48,6 +48,7 @@ __all__ = [
     "RuleError",
     "Skipped",
     "add_business_days",
+    "add_change",
     "add_days",
     "add_months",
     "compute_due",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -78,9 +78,40 @@ def _skipped_words(skipped: list[Mapping[str, Any]], *, weekends: bool, french: 
     return ", ".join(named)
 
 
+def _counted_from(steps: Mapping[str, Any]) -> str | None:
+    """What a statutory clock counts from, in words (None for an order's deadline: its issue or service)."""
+    counted_from = steps.get("counted_from")
+    if counted_from == "complaint":
+        return _("complaint filed or investigation initiated")
+    if counted_from == "review_request":
+        return _("request for review received")
+    return None
+
+
+def _clock_head(kind: object, n: int, start: str, counted_from: str, calendar: str) -> str:
+    """The first words of a statutory clock's sentence: the period and what it counts from."""
+    values = {"n": n, "date": start, "start": counted_from, "calendar": calendar}
+    if kind == "business_days":
+        return (
+            ngettext(
+                "%(n)d business day from %(date)s (%(start)s), not counting Saturdays, Sundays or the %(calendar)s",
+                "%(n)d business days from %(date)s (%(start)s), not counting Saturdays, Sundays or the %(calendar)s",
+                n,
+            )
+            % values
+        )
+    if kind == "calendar_days":
+        return (
+            ngettext("%(n)d calendar day from %(date)s (%(start)s)", "%(n)d calendar days from %(date)s (%(start)s)", n)
+            % values
+        )
+    return ngettext("%(n)d month from %(date)s (%(start)s)", "%(n)d months from %(date)s (%(start)s)", n) % values
+
+
 def _main_sentence(steps: Mapping[str, Any], french: bool) -> str:
     rule = steps.get("rule") or {}
     kind = rule.get("rule")
+    counted_from = _counted_from(steps)
     served = rule.get("from") == "served_on"
     due = legal_date(steps.get("due_on"), french)
     if kind == "fixed":
@@ -94,7 +125,9 @@ def _main_sentence(steps: Mapping[str, Any], french: bool) -> str:
     skipped = list(steps.get("skipped") or [])
     if kind == "business_days":
         n = int(rule.get("days", 0))
-        if served:
+        if counted_from is not None:
+            head = _clock_head(kind, n, start, counted_from, calendar).replace("%", "%%")
+        elif served:
             head = ngettext(
                 "%(n)d business day from %(date)s (service), not counting Saturdays, Sundays or the %(calendar)s",
                 "%(n)d business days from %(date)s (service), not counting Saturdays, Sundays or the %(calendar)s",
@@ -119,7 +152,9 @@ def _main_sentence(steps: Mapping[str, Any], french: bool) -> str:
         return _("%(parts)s → %(due)s.") % {"parts": _("; ").join(parts), "due": due}
     if kind == "calendar_days":
         n = int(rule.get("days", 0))
-        if served:
+        if counted_from is not None:
+            text = _clock_head(kind, n, start, counted_from, calendar).replace("%", "%%")
+        elif served:
             text = ngettext(
                 "%(n)d calendar day from %(date)s (service)", "%(n)d calendar days from %(date)s (service)", n
             )
@@ -127,7 +162,9 @@ def _main_sentence(steps: Mapping[str, Any], french: bool) -> str:
             text = ngettext("%(n)d calendar day from %(date)s (issue)", "%(n)d calendar days from %(date)s (issue)", n)
     else:
         n = int(rule.get("months", 0))
-        if served:
+        if counted_from is not None:
+            text = _clock_head(kind, n, start, counted_from, calendar).replace("%", "%%")
+        elif served:
             text = ngettext("%(n)d month from %(date)s (service)", "%(n)d months from %(date)s (service)", n)
         else:
             text = ngettext("%(n)d month from %(date)s (issue)", "%(n)d months from %(date)s (issue)", n)
@@ -230,3 +267,26 @@ def explanation_for_reader(steps: object, stored: str, language: str | None = No
         return explain_steps(steps, language)
     except (KeyError, TypeError, ValueError, AttributeError):
         return stored
+
+
+class Explained(Protocol):
+    """What carries a computed date and its explanation: an order's deadline, an investigation's clock."""
+
+    steps: dict[str, Any]
+    explanation: str
+
+
+def add_change(record: Explained, change: Mapping[str, Any]) -> None:
+    """Append a stay, a lifting or an extension to ``record``'s steps and to its English explanation.
+
+    The explanation is the steps rendered in English; one recorded before the steps
+    said everything (it no longer renders to the stored text) gets the new line
+    appended instead, so that nothing it said is lost.
+    """
+    line = explain_steps({**record.steps, "changes": [dict(change)]}, "en").split("\n")[-1]
+    in_step = bool(record.steps.get("rule")) and explain_steps(record.steps, "en") == record.explanation
+    record.steps = {**record.steps, "changes": [*record.steps.get("changes", []), dict(change)]}
+    if in_step:
+        record.explanation = explain_steps(record.steps, "en")
+    else:
+        record.explanation = f"{record.explanation}\n{line}".strip()

@@ -145,6 +145,6 @@ def failed_notifications(limit: int = 20) -> list[Notification]:
     """The latest e-mails that failed for good, with what the page shows of them (one query)."""
     return list(
         Notification.objects.filter(email_status=Notification.Email.FAILED)
-        .select_related("user", "alert__deadline__term__order__authority")
+        .select_related("user", "alert__deadline__term__order__authority", "alert__clock__authority")
         .order_by("-created_at", "-pk")[:limit]
     )

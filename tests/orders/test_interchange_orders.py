@@ -883,8 +883,9 @@ def test_it_exports_orders_in_a_fixed_number_of_queries(
     # The case's: respondents, participations + authority, their statutes, their findings, events,
     # recommendations (none: so no query for the findings they follow from), related investigations;
     # then the orders + authority, terms + deadline, the deadlines' stays, their extensions,
-    # proceedings, compliance submissions, revisions; the documents with their versions.
-    with django_assert_num_queries(15):
+    # proceedings, compliance submissions, revisions; the statutory clocks (none: nothing prefetched);
+    # the documents with their versions.
+    with django_assert_num_queries(16):
         exported = case_export(case)
 
     orders = exported["investigation"]["orders"]

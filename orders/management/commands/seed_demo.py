@@ -37,6 +37,7 @@ from casework.models import (
     Statute,
     User,
 )
+from orders.clocks.reference import clock_rules_sync
 from orders.demo import SYNTHETIC_PREFIX, load_synthetic_orders
 from orders.models import Deadline, Order, Term
 
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                 # Users before the cases: the cases assign the demo investigators. The
                 # synthetic investigations before their orders, which the orders app adds.
                 load_reference_data()
+                clock_rules_sync()  # the statutory clock rules, once their statutes are in
                 users = load_demo_users(password)
                 load_demo_cases()
                 created = load_synthetic(synthetic, seed=DEFAULT_SEED)

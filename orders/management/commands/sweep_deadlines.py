@@ -1,4 +1,4 @@
-"""``manage.py sweep_deadlines [--now ISO-8601] [--json]``: one sweep, synchronously."""
+"""``manage.py sweep_deadlines [--now ISO-8601] [--json]``: one sweep of deadlines and statutory clocks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from orders.alerts import sweep_deadlines
+from orders.alerts import sweep
 
 
 def parse_now(value: str) -> datetime:
@@ -25,7 +25,7 @@ def parse_now(value: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = "Raise the deadline alerts due now (or at --now), once each."
+    help = "Raise the alerts of order deadlines and statutory clocks due now (or at --now), once each."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--now", help="the instant to sweep at, ISO-8601 with a time zone (default: now)")
@@ -33,12 +33,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = parse_now(options["now"]) if options["now"] else timezone.now()
-        raised = sweep_deadlines(now)
+        raised = sweep(now)
         if options["json"]:
             payload = {"now": now.isoformat(), "raised": len(raised), "alerts": [a.as_dict() for a in raised]}
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
             return
         for alert in raised:
+            if alert.clock:
+                self.stdout.write(
+                    f"{alert.level:>5}  {alert.authority} {alert.investigation} clock {alert.clock}  due {alert.due_on}"
+                )
+                continue
             self.stdout.write(
                 f"{alert.level:>5}  {alert.authority} {alert.order} term {alert.term}  due {alert.due_on}"
             )
