@@ -11,7 +11,8 @@ tested, with nothing registered.
   ``investigation`` object that the format defines, ``casework.interchange.EXTENSION_SECTIONS``)
   read, written and exported by another app.
 - ``investigation_panels``: sections of the investigation page, after casework's own, in
-  the order they were registered.
+  the order they were registered; the page's table of contents lists them too (a ``TitledPanel``
+  gives its title and heading id).
 - ``investigation_api``: fields, their prefetches and filters added to ``/api/investigations/``.
 - ``document_attachments``: the objects of another app a case document may be attached to.
 - ``home_panels``: sections of the signed-in user's home page (``/``), after casework's own.
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from django.db.models import Prefetch
     from django.http import HttpRequest
     from django_filters import FilterSet
+    from django_stubs_ext import StrOrPromise
     from rest_framework.fields import Field
 
     from casework.models import Investigation
@@ -98,6 +100,23 @@ case_format_sections: Registry[CaseFormatSection] = Registry("case_format_sectio
 # A panel renders its section of the page (HTML, escaped by its template) for the signed-in
 # user (``request.user``), from the investigation and what the page already fetched.
 InvestigationPanel = Callable[["HttpRequest", "Investigation", "InvestigationPage"], str]
+
+
+@dataclass(frozen=True)
+class TitledPanel:
+    """A panel registered with the title and heading id the page's table of contents lists it by.
+
+    It renders as its ``render`` does; a panel registered as a bare function is listed by the
+    first ``<h2 id=…>`` of what it renders (``casework.templatetags.casework_tags``).
+    """
+
+    render: InvestigationPanel
+    title: StrOrPromise
+    anchor: str
+
+    def __call__(self, request: HttpRequest, investigation: Investigation, page: InvestigationPage) -> str:
+        return self.render(request, investigation, page)
+
 
 investigation_panels: Registry[InvestigationPanel] = Registry("investigation_panels")
 
