@@ -28,9 +28,10 @@ days left or late in the dashboard's tables.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
@@ -38,6 +39,7 @@ from django.utils import timezone
 
 from casework.models import Authority, User
 from casework.permissions import investigations_visible_to
+from orders.dashboard import tallies
 from orders.deadlines import local_today
 from orders.models import (
     ACTIVE_DEADLINE_STATUSES,
@@ -54,7 +56,7 @@ if TYPE_CHECKING:
     from orders.dashboard.forms import DeadlineFilter
 
 # Orders a court holds: their overdue deadlines wait for its decision (held_by_court_q).
-ORDER_STATUSES_HELD_BY_COURT = (OrderStatus.STAYED.value, OrderStatus.UNDER_JUDICIAL_REVIEW.value)
+ORDER_STATUSES_HELD_BY_COURT = tallies.HELD_BY_COURT
 # The paths from a deadline to its order (see the module's docstring).
 VIA_ORDER = "order__"
 VIA_TERM = "term__order__"
@@ -63,14 +65,7 @@ WEEKS_AHEAD = 12
 TABLE_ROWS = 10
 # Time to compliance: days from the order's issue to the day a term was met, in these buckets
 # (lower bound included, upper bound included; ``None`` = no upper bound).
-COMPLIANCE_BUCKETS: tuple[tuple[int, int | None], ...] = (
-    (0, 30),
-    (31, 60),
-    (61, 90),
-    (91, 180),
-    (181, 365),
-    (366, None),
-)
+COMPLIANCE_BUCKETS = tallies.COMPLIANCE_BUCKETS
 
 
 # --- The sets everything is counted in -------------------------------------------------------
@@ -212,6 +207,19 @@ def week_spans(today: date, weeks: int = WEEKS_AHEAD) -> list[tuple[date, date]]
 def deadline_figures(
     user: User, *, authority: Authority | None = None, today: date, start: date, end: date
 ) -> DeadlineFigures:
+    """Every deadline figure of the page (one query): from the tallies on PostgreSQL, live elsewhere.
+
+    Both count the same deadlines; ``tests/orders/test_dashboard_tallies.py`` checks it for
+    users of every role and authority after every kind of change.
+    """
+    if tallies.enabled():
+        return _deadline_figures_tallied(user, authority=authority, today=today, start=start, end=end)
+    return deadline_figures_live(user, authority=authority, today=today, start=start, end=end)
+
+
+def deadline_figures_live(
+    user: User, *, authority: Authority | None = None, today: date, start: date, end: date
+) -> DeadlineFigures:
     """Due soon, overdue, stayed, due per week, met in the period, on time, time to compliance: one query.
 
     PostgreSQL reads the visible orders from ``orders_order_visible`` and, for
@@ -280,6 +288,13 @@ class AuthorityStatusCounts:
 
 
 def orders_by_status(user: User, *, authority: Authority | None = None) -> list[AuthorityStatusCounts]:
+    """``orders_by_status_live``'s rows (one query): from the tallies on PostgreSQL, live elsewhere."""
+    if tallies.enabled():
+        return _orders_by_status_tallied(user, authority=authority)
+    return orders_by_status_live(user, authority=authority)
+
+
+def orders_by_status_live(user: User, *, authority: Authority | None = None) -> list[AuthorityStatusCounts]:
     """Issued orders per issuing authority and status, authorities by code (one GROUP BY query).
 
     Without ``authority`` the rows also say which authorities the filter offers
@@ -293,6 +308,10 @@ def orders_by_status(user: User, *, authority: Authority | None = None) -> list[
         .annotate(n=Count("pk"))
         .order_by("authority__code", "status")
     )
+    return _by_authority(rows)
+
+
+def _by_authority(rows: Iterable[Mapping[str, Any]]) -> list[AuthorityStatusCounts]:
     by_authority: dict[int, AuthorityStatusCounts] = {}
     for row in rows:
         entry = by_authority.setdefault(
@@ -422,4 +441,115 @@ def deadline_list(user: User, filters: DeadlineFilter) -> QuerySet[Deadline]:
         filters.filter_queryset(deadlines)
         .select_related("term", "order__authority__jurisdiction", "order__investigation")
         .order_by(F("due_on").asc(nulls_last=True), "order__authority__code", "order__number", "term__number")
+    )
+
+
+# --- The same figures from the tallies (PostgreSQL) ------------------------------------------------------
+# ``orders.dashboard.tallies`` keeps the counts per scope of viewers; a user's figures are their scope's rows
+# plus, read live, the rows of the confidential investigations they are assigned to in their authority's
+# scope (a superuser's scope holds every row). One query each, as the live versions.
+
+_CONFIDENTIAL_ASSIGNED = """
+    SELECT i.id FROM casework_investigation i
+      JOIN casework_investigation_assignees a ON a.investigation_id = i.id AND a.user_id = %(user)s
+    WHERE i.confidential AND %(scope)s <> 0 AND EXISTS (
+      SELECT 1 FROM casework_participation p
+      WHERE p.investigation_id = i.id AND p.authority_id = %(scope)s AND p.withdrawn_at IS NULL)"""
+
+
+def _tally_params(user: User, authority: Authority | None) -> dict[str, Any] | None:
+    """The user's scope and the query's parameters, or ``None`` for a user who sees nothing (counted live)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        scope = tallies.ALL
+    elif user.authority_id is None:
+        return None
+    else:
+        scope = user.authority_id
+    return {"scope": scope, "user": user.pk, "authority": authority.pk if authority is not None else None}
+
+
+def _raw(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _deadline_figures_tallied(
+    user: User, *, authority: Authority | None, today: date, start: date, end: date
+) -> DeadlineFigures:
+    params = _tally_params(user, authority)
+    if params is None:
+        return deadline_figures_live(user, authority=authority, today=today, start=start, end=end)
+    spans = week_spans(today)
+    soon_last = today + timedelta(days=DUE_SOON_DAYS)
+    params |= {"today": today, "soon": soon_last, "window": max(soon_last, spans[-1][1]), "start": start, "end": end}
+    active = ", ".join(f"'{status}'" for status in ACTIVE_DEADLINE_STATUSES)
+    owed = ", ".join(f"'{status}'" for status in OWED_DEADLINE_STATUSES)
+    met, stayed = DeadlineStatus.MET.value, DeadlineStatus.STAYED.value
+    of_authority = "AND authority_id = %(authority)s" if authority is not None else ""
+    of_order_authority = of_authority.replace("authority_id", "o.authority_id")
+    in_period = f"status = '{met}' AND day BETWEEN %(start)s AND %(end)s"
+    counts = [
+        f"status IN ({active}) AND day BETWEEN %(today)s AND %(soon)s",
+        f"status IN ({owed}) AND day < %(today)s",
+        f"status IN ({owed}) AND day < %(today)s AND held",
+        f"status = '{stayed}'",
+        in_period,
+        f"{in_period} AND on_time",
+    ]
+    for n, (first, last) in enumerate(spans):
+        params |= {f"w{n}a": first, f"w{n}b": last}
+        counts.append(f"status IN ({active}) AND day BETWEEN %(w{n}a)s AND %(w{n}b)s")
+    counts += [f"{in_period} AND bucket = {n}" for n in range(len(COMPLIANCE_BUCKETS))]
+    sql = f"""
+    WITH r AS (
+      SELECT status, day, held, on_time, bucket, n FROM {tallies.DEADLINE_TALLY}
+      WHERE scope = %(scope)s AND n <> 0 {of_authority} AND (
+        ({in_period}) OR (status IN ({active}) AND day <= %(window)s)
+        OR (status IN ({owed}) AND day < %(today)s) OR status = '{stayed}')
+      UNION ALL
+      SELECT d.status, {tallies.KEY_DAY}, {tallies.KEY_HELD}, {tallies.KEY_ON_TIME}, ({tallies.KEY_BUCKET}), 1
+      FROM orders_deadline d JOIN orders_order o ON o.id = d.order_id
+      WHERE o.investigation_id IN ({_CONFIDENTIAL_ASSIGNED}) AND {tallies.COUNTED} {of_order_authority}
+    )
+    SELECT {", ".join(f"COALESCE(SUM(n) FILTER (WHERE {count}), 0)" for count in counts)} FROM r
+    """  # noqa: S608 - built from constants (statuses, table names), values as parameters
+    values = [int(value) for value in _raw(sql, params)[0]]
+    weeks_end = 6 + len(spans)
+    return DeadlineFigures(
+        due_soon=values[0],
+        overdue=values[1],
+        overdue_held=values[2],
+        stayed=values[3],
+        met_in_period=values[4],
+        met_on_time=values[5],
+        weeks=[WeekCount(first, last, values[6 + n]) for n, (first, last) in enumerate(spans)],
+        buckets=[
+            ComplianceBucket(low, high, values[weeks_end + n]) for n, (low, high) in enumerate(COMPLIANCE_BUCKETS)
+        ],
+    )
+
+
+def _orders_by_status_tallied(user: User, *, authority: Authority | None) -> list[AuthorityStatusCounts]:
+    params = _tally_params(user, authority)
+    if params is None:
+        return orders_by_status_live(user, authority=authority)
+    of_authority = "AND authority_id = %(authority)s" if authority is not None else ""
+    sql = f"""
+    SELECT r.authority_id, a.code, r.status, SUM(r.n) FROM (
+      SELECT authority_id, status, n FROM {tallies.ORDER_TALLY} WHERE scope = %(scope)s AND n <> 0 {of_authority}
+      UNION ALL
+      SELECT authority_id, status, 1 FROM orders_order
+      WHERE investigation_id IN ({_CONFIDENTIAL_ASSIGNED}) AND status <> '{OrderStatus.DRAFT.value}' {of_authority}
+    ) r JOIN casework_authority a ON a.id = r.authority_id
+    GROUP BY r.authority_id, a.code, r.status HAVING SUM(r.n) > 0 ORDER BY a.code, r.status
+    """  # noqa: S608 - built from constants (statuses, table names), values as parameters
+    rows = _raw(sql, params)
+    return _by_authority(
+        {"authority_id": authority_id, "authority__code": code, "status": status, "n": int(n)}
+        for authority_id, code, status, n in rows
     )
