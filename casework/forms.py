@@ -133,18 +133,18 @@ def _authority_label(authority: Authority) -> str:
 
 
 def _statute_label(statute: Statute) -> str:
-    return f"{statute.short_name} ({statute.citation})"
+    return f"{statute.name} ({statute.citation})"
 
 
 def _statute_with_enforcers(statute: Statute) -> str:
     enforcers = ", ".join(authority.code for authority in statute.enforced_by.all())
-    return f"{statute.short_name} ({statute.citation}) – {enforcers}"
+    return f"{statute.name} ({statute.citation}) – {enforcers}"
 
 
 def _finding_label(finding: Finding) -> str:
     provision = f" {finding.provision}" if finding.provision else ""
     return (
-        f"{finding.participation.authority.code} – {finding.statute.short_name}{provision}: "
+        f"{finding.participation.authority.code} – {finding.statute.name}{provision}: "
         f"{finding.issue} ({finding.get_conclusion_display()})"
     )
 

@@ -661,7 +661,7 @@ def finding_edit(request: HttpRequest, reference: str, finding_id: int) -> HttpR
 
 
 def _finding_described(finding: Finding) -> str:
-    return f"{finding.participation.authority.code} – {finding.statute.short_name}: {finding.issue}"
+    return f"{finding.participation.authority.code} – {finding.statute.name}: {finding.issue}"
 
 
 @login_required
