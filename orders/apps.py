@@ -45,7 +45,8 @@ class OrdersConfig(AppConfig):
             ),
         )
         extensions.investigation_panels.register("orders", panels.orders_panel)
-        extensions.investigation_panels.register("clocks", clock_panels.clocks_panel)
+        extensions.investigation_panels.register("clocks", clock_panels.clocks_titled_panel)
         extensions.investigation_panels.register("timeline", panels.timeline_panel)
         extensions.investigation_api.register("orders", investigation_api_extension())
         extensions.home_panels.register("deadlines", panels.home_deadlines_panel)
+        extensions.home_panels.register("clocks", clock_panels.home_clocks_panel)

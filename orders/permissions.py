@@ -206,16 +206,22 @@ def can_operate(user: User) -> bool:
 # --- Statutory clocks (orders.clocks) -----------------------------------------------------------------
 
 
-def can_change_clocks(user: User, investigation: Investigation, authority_id: int | None) -> bool:
+def can_change_clocks(
+    user: User, investigation: Investigation, authority_id: int | None, *, assignees: Iterable[User] | None = None
+) -> bool:
     """Start, stay, lift, extend or close an authority's clocks on an investigation: whoever may edit the
-    investigation (``casework.permissions.can_edit_investigation``) and belongs to that authority."""
+    investigation (``casework.permissions.can_edit_investigation``) and belongs to that authority.
+
+    Pass ``assignees`` when the page has them already (no query then): editing is an assigned
+    investigator's, as ``can_edit_investigation`` says.
+    """
     if user.is_superuser:
         return True
-    return (
-        user.authority_id is not None
-        and user.authority_id == authority_id
-        and can_edit_investigation(user, investigation)
-    )
+    if user.authority_id is None or user.authority_id != authority_id:
+        return False
+    if assignees is not None:
+        return user.is_investigator and any(assignee.pk == user.pk for assignee in assignees)
+    return can_edit_investigation(user, investigation)
 
 
 def get_clock_for_user(user: User, reference: str, clock_id: int, *, write: bool = False) -> InvestigationClock:
@@ -235,3 +241,8 @@ def get_clock_for_user(user: User, reference: str, clock_id: int, *, write: bool
             % {"authority": clock.authority.code}
         )
     return clock
+
+
+def clocks_visible_to(user: User) -> QuerySet[InvestigationClock]:
+    """The statutory clocks ``user`` may see: those of the investigations they may see."""
+    return InvestigationClock.objects.filter(investigation__in=investigations_visible_to(user))

@@ -62,6 +62,8 @@ urlpatterns = [
     path("investigations/<str:reference>/clocks/<int:pk>/lift/", clock_views.clock_lift, name="clock_lift"),
     path("investigations/<str:reference>/clocks/<int:pk>/extend/", clock_views.clock_extend, name="clock_extend"),
     path("investigations/<str:reference>/clocks/<int:pk>/close/", clock_views.clock_close, name="clock_close"),
+    # The statutory clocks the dashboard counts (its clock figures link here).
+    path("clocks/", clock_views.clock_list, name="clock_list"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("accounts/preferences/", views.preferences, name="preferences"),

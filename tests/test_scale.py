@@ -66,9 +66,10 @@ EXPECTED = {
     # from, 9 events, 10 the case documents' versions, 11 the withdrawn findings,
     # 12 the withdrawn respondents, 13 related investigations, 14 respondents, 15 assigned
     # staff; 16 whether the user is assigned, 17 the user's authority (header); 18 the
-    # orders section; the timeline: 19 the stage history, 20 the orders, 21 their terms
-    # with deadlines, 22 stays, 23 court proceedings.
-    "investigation page": 23,
+    # orders section; the statutory clocks: 19 the clocks, 20 their stays, 21 their
+    # extensions; the timeline: 22 the stage history, 23 the orders, 24 their terms
+    # with deadlines, 25 stays, 26 court proceedings.
+    "investigation page": 26,
     # Loaded by the page after it: 1 session, 2 user, 3 the investigation, 4 the linked
     # references the user may see, 5-17 the investigation, its respondents, its assignees,
     # participations, their statutes, findings, recommendations, their findings, events,
@@ -90,8 +91,9 @@ EXPECTED = {
     "order history": 12,
     # 1 session, 2 user, 3 the user's authority with its jurisdiction (today), 4 orders by
     # status and authority, 5 every deadline figure and chart, 6 the next deadlines, 7 the
-    # overdue deadlines, 8 the bell, 9 the authorities offered by the filter.
-    "dashboard": 9,
+    # overdue deadlines, 8 the statutory clocks' figures, 9 the next and overdue clocks, 10 the
+    # bell, 11 the authorities offered by the filter.
+    "dashboard": 11,
 }
 
 

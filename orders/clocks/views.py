@@ -1,4 +1,5 @@
-"""The clock actions of the investigation page: start, stay, lift, extend, close. Thin: access, form, service."""
+"""The clock actions of the investigation page (start, stay, lift, extend, close: access, form, service) and
+the clocks list the dashboard's clock figures lead to."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,10 +19,13 @@ from casework.calendars import authority_today
 from casework.forms import ServiceForm
 from casework.models import Investigation, User
 from casework.permissions import get_investigation_for_user
-from orders.clocks import services
+from orders.clocks import selectors, services
+from orders.clocks.dashboard import ClockRow
 from orders.clocks.forms import ClockCloseForm, ClockExtendForm, ClockLiftForm, ClockStartForm, ClockStayForm
+from orders.dashboard.selectors import page_today
 from orders.models import InvestigationClock
-from orders.permissions import can_change_clocks, get_clock_for_user
+from orders.permissions import can_change_clocks, can_see_dashboard, get_clock_for_user
+from orders.selectors import due_state
 
 FORM_TEMPLATE = "orders/order_form.html"
 
@@ -160,3 +165,43 @@ def clock_close(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         done=_("The clock is closed."),
         today_field=None,
     )
+
+
+# --- The clocks list (the dashboard's clock figures lead here) ----------------------------------------
+
+CLOCKS_PER_PAGE = 50
+
+
+@login_required
+@require_http_methods(["GET"])
+def clock_list(request: HttpRequest) -> HttpResponse:
+    """The statutory clocks of the user's authority in the investigations they may see (a superuser: every
+    authority's), by state: running, due within 30 days, overdue, stayed; all owed or stayed without one.
+
+    Queries: session, user, the user's authority (today), the count, the page, the bell.
+    """
+    user: User = request.user  # type: ignore[assignment]
+    today = page_today(user)
+    state = request.GET.get("state") or None
+    unknown_state = state is not None and state not in selectors.CLOCK_STATES
+    clocks = selectors.clock_list(user, state=None if unknown_state else state, today=today)
+    page = Paginator(clocks, CLOCKS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": [ClockRow(clock, due_state(clock.due_on, clock.status, today)) for clock in page.object_list],
+        "state": None if unknown_state else state,
+        "unknown_state": unknown_state,
+        "states": [(key, label) for key, label in _state_labels()],
+        "today": today,
+        "may_see_dashboard": can_see_dashboard(user),
+    }
+    return render(request, "orders/clock_list.html", context)
+
+
+def _state_labels() -> list[tuple[str, str]]:
+    return [
+        ("running", _("Running")),
+        ("due-soon", _("Due in the next 30 days")),
+        ("overdue", _("Overdue")),
+        ("stayed", _("Stayed")),
+    ]

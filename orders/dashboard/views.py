@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 
 from casework.models import Authority, User
 from casework.tables import configure
+from orders.clocks.dashboard import clocks_section
 from orders.dashboard import selectors as dashboard
 from orders.dashboard.forms import DashboardForm, DeadlineFilter
 from orders.models import Deadline, OrderStatus
@@ -228,8 +229,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     open orders and which authorities the filter offers), 5 every deadline figure
     and the weekly and time-to-compliance charts, 6 the next deadlines, 7 the
     overdue deadlines (those staff can act on and those a court holds, numbered by a window
-    function: one query); while the template renders, 8 the unread count (bell) and
-    9 the authorities the filter offers (by primary key).
+    function: one query), 8 the statutory clocks' figures and 9 their next and overdue lists
+    (orders.clocks.dashboard); while the template renders, 10 the unread count (bell) and
+    11 the authorities the filter offers (by primary key).
     """
     user = _staff(request)
     if not can_see_dashboard(user):
@@ -275,6 +277,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "held_rows": held_rows,
         "held_url": deadlines_url(authority, ("overdue", "yes"), ("held", "yes")),
         "held_count": counts.overdue_held,
+        "clocks": clocks_section(user, authority=authority, today=today),
     }
     return render(request, "orders/dashboard.html", context)
 

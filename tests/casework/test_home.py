@@ -61,13 +61,13 @@ def test_the_home_page_lists_my_open_investigations(client: Client, ref: Ref, bo
 def test_the_home_page_works_without_the_orders_app(client: Client, ref: Ref, bob: User) -> None:
     _open(ref, "P21-MINE", bob)
     client.force_login(bob)
-    with home_panels.without("deadlines"):
+    with home_panels.without("deadlines", "clocks"):
         html = client.get("/").content.decode()
     assert "P21-MINE" in html and "Your next order deadlines" not in html
 
 
 def test_the_orders_app_fills_in_the_home_page() -> None:
-    assert [key for key, _panel in home_panels.items()] == ["deadlines"]
+    assert [key for key, _panel in home_panels.items()] == ["deadlines", "clocks"]
 
 
 @pytest.mark.parametrize("count", [1, 15])
@@ -83,9 +83,9 @@ def test_the_home_page_costs_a_fixed_number_of_queries(
     client.force_login(carol)
     # 1 session, 2 user, 3 the first investigations assigned, 4 their participations with their
     # authorities, 5 the user's authority and unread count (header and bell); the deadlines section:
-    # 6 the next deadlines with their orders. When there are more than are shown, two more:
-    # how many investigations, how many deadlines, in all.
-    expected = 8 if count > 10 else 6
+    # 6 the next deadlines with their orders; the clocks section: 7 each case's next clock. When there
+    # are more than are shown, two more: how many investigations, how many deadlines, in all.
+    expected = 9 if count > 10 else 7
     with django_assert_num_queries(expected):
         response = client.get("/")
     assert response.status_code == 200

@@ -384,10 +384,11 @@ def test_it_shows_the_investigation_with_a_fixed_number_of_queries(
     # (both directions), 10 respondents, 11 events, 12 assigned staff,
     # 13 the documents with their versions, 14 the withdrawn findings, 15 the withdrawn
     # respondents, 16 may the user edit (assigned?), 17 the user's authority and unread count (page
-    # header and bell), 18 the investigation's orders (Orders section); the case timeline:
-    # 19 the recorded stage changes, 20 the orders (none here; with orders, their terms
+    # header and bell), 18 the investigation's orders (Orders section), 19 its statutory clocks
+    # (none here; with clocks, their stays and extensions are two more); the case timeline:
+    # 20 the recorded stage changes, 21 the orders (none here; with orders, their terms
     # with deadlines, the stays and the court proceedings are three more, see tests/orders/test_timeline.py).
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         response = client.get(_detail(joint_investigation))
     assert response.status_code == 200
     assert response.content.decode().count('class="timeline-item"') == count

@@ -330,8 +330,10 @@ def test_it_costs_the_same_queries_whatever_the_data_size(
     # 1 session, 2 user, 3 the user's authority with its jurisdiction (today), 4 orders by
     # status and authority (also the open orders and the filter's authorities), 5 every
     # deadline figure with deadlines per week and time to compliance, 6 the next deadlines,
-    # 7 the overdue deadlines, 8 the bell's unread count, 9 the authorities offered by the filter.
-    with django_assert_num_queries(9):
+    # 7 the overdue deadlines, 8 the statutory clocks' figures, 9 the next and overdue clocks
+    # (tests/orders/clocks/test_clock_dashboard.py), 10 the bell's unread count, 11 the authorities
+    # offered by the filter.
+    with django_assert_num_queries(11):
         response = client.get(reverse("orders:dashboard"))
     assert figures_of(response)["open-orders"] == count
     assert figures_of(response)["overdue"] == Deadline.objects.filter(due_on__lt=date(2026, 3, 2)).count() >= count
