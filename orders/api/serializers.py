@@ -19,7 +19,17 @@ from rest_framework import serializers
 
 from casework.api.serializers import InvestigationRefSerializer, absolute_url
 from orders.deadlines import deadline_ends_at, explanation_for_reader
-from orders.models import Deadline, DeadlineStatus, Extension, Order, OrderDocument, OrderStatus, Stay, Term
+from orders.models import (
+    Deadline,
+    DeadlineStatus,
+    Extension,
+    InvestigationClock,
+    Order,
+    OrderDocument,
+    OrderStatus,
+    Stay,
+    Term,
+)
 
 
 def order_api_url(serializer: serializers.Serializer[Any], order: Order) -> str:
@@ -288,3 +298,44 @@ class OrderDocumentSerializer(serializers.ModelSerializer[OrderDocument]):
         request = self.context.get("request")
         path = document_download_path(document)
         return request.build_absolute_uri(path) if request is not None else path
+
+
+# --- Statutory clocks (on /api/investigations/, orders.api.extensions) -----------------------------------
+
+
+class ClockSerializer(serializers.ModelSerializer[InvestigationClock]):
+    """A statutory clock of the investigation, read-only: the rule cited with its source and whether it was
+    verified in the statute's own text, the dates, the status and how the date was reached."""
+
+    authority = serializers.CharField(source="authority.code", read_only=True)
+    rule = serializers.CharField(source="rule.code", read_only=True)
+    citation = serializers.SerializerMethodField()
+    source = serializers.URLField(source="rule.source", read_only=True)
+    verified = serializers.BooleanField(source="rule.verified", read_only=True)
+    status = serializers.ChoiceField(choices=DeadlineStatus.choices, read_only=True)
+    explanation = serializers.SerializerMethodField(
+        help_text="How the date was reached, in the request's language (Accept-Language: en or fr)."
+    )
+
+    class Meta:
+        model = InvestigationClock
+        fields = [
+            "authority",
+            "rule",
+            "citation",
+            "source",
+            "verified",
+            "started_on",
+            "due_on",
+            "original_due_on",
+            "status",
+            "met_on",
+            "explanation",
+        ]
+        read_only_fields = fields
+
+    def get_citation(self, clock: InvestigationClock) -> str:
+        return f"{clock.rule.statute.short_name} {clock.rule.provision}"
+
+    def get_explanation(self, clock: InvestigationClock) -> str:
+        return explanation_for_reader(clock.steps, clock.explanation)

@@ -78,8 +78,9 @@ def test_the_list_costs_a_fixed_number_of_queries_with_documents(
     client = token_client(alice)
     with CaptureQueriesContext(connection) as queries:
         data = client.get("/api/investigations/").json()
-    # The token, the count, the page; respondents, participations, statutes, documents, their versions, orders.
-    assert len(queries) == 1 + 2 + 6
+    # The token, the count, the page; respondents, participations, statutes, documents, their versions, orders,
+    # statutory clocks.
+    assert len(queries) == 1 + 2 + 7
     assert len(data["results"][0]["documents"]) == count
 
 

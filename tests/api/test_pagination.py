@@ -45,8 +45,9 @@ def _add_bc_cases(ref: Ref, count: int) -> None:
 # Queries for one page, after the token's (1, with its user):
 # the count, the page, then each prefetch (see the viewsets' comments).
 QUERIES = {
-    # respondents, participations, their statutes, case documents (their versions: none here), orders
-    "/api/investigations/": 1 + 2 + 5,
+    # respondents, participations, their statutes, case documents (their versions: none here), orders,
+    # statutory clocks
+    "/api/investigations/": 1 + 2 + 6,
     "/api/orders/": 1 + 2 + 1,  # terms with their deadlines
     "/api/terms/": 1 + 2,
     "/api/deadlines/": 1 + 2 + 2,  # stays, extensions
@@ -81,10 +82,11 @@ def test_it_shows_one_object_with_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/api/orders/OIPC-BC/P21-08/").status_code == 200
     assert len(queries) == 3
-    # The token, the investigation, then respondents, participations, statutes, case documents, orders.
+    # The token, the investigation, then respondents, participations, statutes, case documents, orders,
+    # statutory clocks.
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/api/investigations/PIPEDA-000001/").status_code == 200
-    assert len(queries) == 7
+    assert len(queries) == 8
 
 
 def test_it_pages_by_50_and_lets_the_client_choose_up_to_200(

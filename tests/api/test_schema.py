@@ -96,3 +96,16 @@ def test_it_answers_every_get_operation_as_its_schema_says(case: schemathesis.Ca
     # The default checks: no server error, documented status codes, content types and bodies,
     # and authentication enforced (a call without the token, or with a wrong one, is refused).
     case.call_and_validate()
+
+
+def test_the_schema_describes_the_investigations_clocks(bob: User, token_client: Callable[[User], APIClient]) -> None:
+    schema = token_client(bob).get(reverse("api:schema"), {"format": "json"}).json()
+    clock = schema["components"]["schemas"]["Clock"]
+    assert set(clock["properties"]) >= {"authority", "rule", "citation", "source", "verified", "due_on", "explanation"}
+    assert all(prop.get("readOnly") for prop in clock["properties"].values())
+    investigation = next(
+        value
+        for name, value in schema["components"]["schemas"].items()
+        if name.startswith("Investigation") and "clocks" in value.get("properties", {})
+    )
+    assert investigation["properties"]["clocks"]["readOnly"] is True
