@@ -22,6 +22,7 @@ from django.urls import reverse
 from casework.demo.synthetic import DEFAULT_SEED, load_synthetic
 from casework.models import Authority, User
 from casework.permissions import investigations_visible_to
+from orders.clocks.demo import load_synthetic_clocks
 from orders.demo import SYNTHETIC_PREFIX, load_synthetic_orders
 from orders.models import Order
 from orders.permissions import orders_visible_to
@@ -42,6 +43,7 @@ class _Null:
 def _grow(n: int) -> None:
     load_synthetic(n, seed=DEFAULT_SEED)
     load_synthetic_orders(n, seed=DEFAULT_SEED)
+    load_synthetic_clocks(n, seed=DEFAULT_SEED)
 
 
 def _queries(client: Client, url: str, params: dict[str, Any] | None = None) -> int:

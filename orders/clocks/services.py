@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from casework.calendars import authority_today, calendar_for
+from casework.calendars import Calendar, authority_today, calendar_for
 from casework.models import Authority, Investigation, Participation, User
 from casework.services import save_recorded
 from orders.alerts import next_rung_of
@@ -86,7 +86,24 @@ def clock_start(
         raise ValidationError({"rule": _("This clock is already running for this authority.")})
     if problem := clock_rule_problem(rule.rule):
         raise ValidationError({"rule": problem})
-    cal = calendar_for(authority.jurisdiction)
+    clock = clock_computed(investigation=investigation, authority=authority, rule=rule, started_on=started_on)
+    return save_recorded(clock, actor=actor, reason="clock started")
+
+
+def clock_computed(
+    *,
+    investigation: Investigation,
+    authority: Authority,
+    rule: ClockRule,
+    started_on: date,
+    cal: Calendar | None = None,
+) -> InvestigationClock:
+    """The clock ``clock_start`` saves (not saved): its due date, explanation and next rung computed.
+
+    The synthetic demo's bulk path (``orders.clocks.demo``) builds its rows with it too, passing the
+    jurisdiction's calendar it already has (``cal``).
+    """
+    cal = cal or calendar_for(authority.jurisdiction)
     try:
         computation = compute_due(parse_rule(rule.rule), issued_on=started_on, served_on=None, cal=cal)
     except RuleError as exc:
@@ -102,7 +119,7 @@ def clock_start(
     )
     clock.explanation = _explain_en(clock)
     _set_next_rung(clock)
-    return save_recorded(clock, actor=actor, reason="clock started")
+    return clock
 
 
 def _explain_en(clock: InvestigationClock) -> str:

@@ -37,6 +37,7 @@ from casework.models import (
     Statute,
     User,
 )
+from orders.clocks.demo import load_synthetic_clocks
 from orders.clocks.reference import clock_rules_sync
 from orders.demo import SYNTHETIC_PREFIX, load_synthetic_orders
 from orders.models import Deadline, Order, Term
@@ -74,6 +75,7 @@ class Command(BaseCommand):
                 load_demo_cases()
                 created = load_synthetic(synthetic, seed=DEFAULT_SEED)
                 orders_created = load_synthetic_orders(synthetic, seed=DEFAULT_SEED)
+                load_synthetic_clocks(synthetic, seed=DEFAULT_SEED)
         except (ReferenceDataError, CaseFormatError) as exc:
             # A demo data file that does not follow its format: say which file and field, as import_case does.
             raise CommandError(str(exc)) from exc
