@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from casework.models import Authority, User
@@ -379,20 +379,26 @@ def deadlines_overdue_split(
 ) -> OverdueTables:
     """``deadlines_overdue`` in two tables of at most ``limit`` rows each, in one query.
 
-    Each deadline is numbered within its group (held by a court or not) by a window
-    function, and only the first ``limit`` of each group are fetched: one query, whatever
-    the number of overdue deadlines, with the term and order joined as in ``_table_rows``.
+    The first ``limit`` overdue deadlines of each group (held by a court or not) are two
+    ``LIMIT``ed subqueries joined by ``UNION ALL``, each walking the owed deadlines by due date
+    (``orders_deadline_owed_due``) and stopping after its rows: what it reads does not grow
+    with the overdue deadlines held, as numbering them all by a window function did. The
+    outer query fetches those rows with their term and order, joined as in ``_table_rows``.
     """
-    held = Case(When(held_by_court_q(VIA_ORDER), then=Value(True)), default=Value(False), output_field=BooleanField())
     order = ["due_on", "order__authority__code", "order__number", "term__number"]
+    overdue = dashboard_deadlines(user, authority=authority, prefix=VIA_ORDER).filter(overdue_q(today, VIA_ORDER))
+    parts = [
+        group.order_by(*order).values("pk")[:limit].query.sql_with_params()
+        for group in (overdue.exclude(held_by_court_q(VIA_ORDER)), overdue.filter(held_by_court_q(VIA_ORDER)))
+    ]
+    # The ORM's own SQL and parameters for each part: nothing from input is spliced in.
+    # (Each part in a FROM: SQLite takes no LIMIT in a bare member of a UNION.)
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) part{n}" for n, (sql, _) in enumerate(parts))  # noqa: S608
+    first_of_each = RawSQL(union, tuple(p for _, ps in parts for p in ps))  # noqa: S611
+    held = Case(When(held_by_court_q(VIA_ORDER), then=Value(True)), default=Value(False), output_field=BooleanField())
     rows = list(
-        dashboard_deadlines(user, authority=authority, prefix=VIA_ORDER)
-        .filter(overdue_q(today, VIA_ORDER))
-        .annotate(
-            held=held,
-            rank=Window(RowNumber(), partition_by=[held], order_by=[F(name).asc() for name in order]),
-        )
-        .filter(rank__lte=limit)
+        Deadline.objects.filter(pk__in=first_of_each)
+        .annotate(held=held)
         .select_related("term", "order__authority__jurisdiction", "order__investigation")
         .order_by(*order)
     )
