@@ -6,10 +6,14 @@ with their authorities, respondents), so a page costs the same queries for 1 or 
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_tables2 as tables
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Case, QuerySet, Value, When
 from django.http import HttpRequest
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
@@ -19,6 +23,10 @@ from casework.models import Investigation, InvestigationStage, Participation
 
 PER_PAGE = 25
 MAX_PER_PAGE = 100
+# A list counts its rows up to this many: past it, the page says "more than 10,000" and pages through
+# the first 10,000 only (narrower filters reach the rest). The exact total of a huge list costs a read
+# of every row it holds, and tells the reader no more than that.
+COUNT_CAP = 10_000
 
 # Stages sort in the order a case moves through them, not alphabetically.
 STAGE_ORDER = Case(
@@ -118,10 +126,44 @@ def configure(table: tables.Table, request: HttpRequest) -> tables.Table:
     """
     tables.RequestConfig(request, paginate=False).configure(table)
     per_page = per_page_from(request)
+    paging = {"paginator_class": CappedPaginator, "per_page": per_page}
     try:
-        table.paginate(page=request.GET.get("page", 1), per_page=per_page)
+        table.paginate(page=request.GET.get("page", 1), **paging)
     except PageNotAnInteger:
-        table.paginate(page=1, per_page=per_page)
+        table.paginate(page=1, **paging)
     except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=per_page)
+        table.paginate(page=table.paginator.num_pages, **paging)
     return table
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``COUNT_CAP`` + 1 rows (``SELECT COUNT(*) FROM (… LIMIT 10001)``).
+
+    ``count`` is the number of rows up to the cap and ``capped`` says there are more: the
+    list's pages then cover its first ``COUNT_CAP`` rows. The count reads at most that many
+    rows, whatever the size of the list.
+    """
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def _counted(self) -> int:
+        rows: Any = self.object_list
+        # A table's rows wrap its data, which wraps the queryset: count that, unsorted (any rows will do).
+        queryset = getattr(getattr(rows, "data", None), "data", rows)
+        if isinstance(queryset, QuerySet):
+            return queryset.order_by()[: self.cap + 1].count()
+        return min(len(rows), self.cap + 1)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap
+
+    @property
+    def cap_label(self) -> str:
+        """The cap written out in the reader's language ("10,000", "10 000")."""
+        return number_format(self.cap, force_grouping=True)

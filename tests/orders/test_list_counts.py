@@ -1,0 +1,98 @@
+"""The lists count their rows up to a cap: past it they say "More than …" and page through the first rows.
+
+The cap (``casework.tables.COUNT_CAP``, 10 000) is lowered here to 1 so that two rows pass it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from casework.models import Investigation, User
+from casework.services import investigation_open
+from casework.tables import COUNT_CAP, CappedPaginator
+from orders.models import Order
+from tests.conftest import Ref
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cap_of_one(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(CappedPaginator, "cap", 1)
+    yield
+
+
+def _count_query(queries: CaptureQueriesContext) -> str:
+    """The paginator's count: a count over a subquery (the bell's unread count is a plain one)."""
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].upper().startswith("SELECT COUNT(*) FROM (SELECT")]
+    assert len(counts) == 1, counts
+    return counts[0]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "noun"),
+    [
+        ("orders:list", "orders"),
+        ("orders:deadline_list", "deadlines"),
+        ("casework:investigation_list", "investigations"),
+    ],
+)
+def test_a_list_past_the_cap_says_more_than_and_counts_no_further(
+    client: Client,
+    carol: User,
+    bc_order: Order,
+    order_due_in_a_week: Order,
+    ref: Ref,
+    cap_of_one: None,
+    url_name: str,
+    noun: str,
+) -> None:
+    if url_name == "casework:investigation_list":
+        # A second investigation OIPC-BC takes part in: the joint one is the first.
+        investigation_open(
+            actor=carol,
+            reference="P21-000002",
+            title="Another case",
+            origin="complaint",
+            opened_on=date(2021, 3, 1),
+            lead_authority=ref.oipc_bc,
+            respondents=[ref.clearview],
+        )
+    client.force_login(carol)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"More than 1 {noun}" in page
+    assert "The pages go as far as the first 1 rows" in page
+    assert response.context["table"].paginator.count == 1
+    # The count reads at most cap + 1 rows.
+    assert "LIMIT 2" in _count_query(queries)
+
+
+def test_a_list_within_the_cap_says_how_many(client: Client, carol: User, bc_order: Order) -> None:
+    client.force_login(carol)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("orders:deadline_list"))
+    page = response.content.decode()
+    assert "2 deadlines" in page
+    assert "More than" not in page
+    assert "The pages go as far as" not in page
+    assert f"LIMIT {COUNT_CAP + 1}" in _count_query(queries)
+
+
+def test_the_cap_is_written_in_the_readers_language(carol: User, joint_investigation: Investigation) -> None:
+    from django.utils import translation
+
+    paginator = CappedPaginator(Investigation.objects.all(), 25)
+    with translation.override("fr"):
+        assert paginator.cap_label.replace("\u202f", " ").replace("\xa0", " ") == "10 000"
+    with translation.override("en"):
+        assert paginator.cap_label == "10,000"
