@@ -5,6 +5,7 @@
     python bench/run.py --scale 0.1     # 10 % of the default scale
     python bench/run.py --reuse --json-out var/bench.json
     python bench/run.py --only sweep --sweep-baseline var/bench/scale-0.1.json   # growth from 10 %
+    python bench/run.py --growth        # 10 % and 100 % in alternating rounds: each page's ratio
 
 1. Build (bench/build.py): drop and create the database, migrate, ``seed_demo``,
    generate the volume in SQL, ``VACUUM ANALYZE`` (skipped with ``--reuse`` when the
@@ -29,6 +30,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/casetracker_bench"
+GROWTH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/casetracker_bench_10"
+GROWTH_SMALL_SCALE = 0.1
+STEPS = ["sweep", "pages", "dashboard", "pdf", "sweep_idle", "counts"]
+DEFAULT_STEPS = ["counts", "sweep", "pages", "dashboard", "pdf"]
 QUICK_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/casetracker_bench_quick"
 
 
@@ -55,8 +60,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["sweep", "pages", "dashboard", "pdf"],
-        help="measure only this (repeatable; default: all)",
+        choices=STEPS,
+        help="measure only this (repeatable; default: counts, sweep, pages, dashboard, pdf; sweep_idle: sweeps "
+        "with nothing due alone)",
+    )
+    parser.add_argument(
+        "--growth",
+        action="store_true",
+        help="measure the pages, the dashboard and a sweep with nothing due at 10 %% (--growth-database-url) and at "
+        "--scale (--database-url) in alternating rounds, and report each one's ratio",
+    )
+    parser.add_argument(
+        "--growth-database-url",
+        default=os.environ.get("BENCH_GROWTH_DATABASE_URL", GROWTH_DATABASE_URL),
+        help=f"with --growth: the 10 %% database (default {GROWTH_DATABASE_URL})",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="with --growth: rounds at each scale (default 5)")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="the database already holds this scale, migrated and analysed: measure at once (the rounds of --growth)",
     )
     args = parser.parse_args(argv)
     if args.database_url is None:
@@ -66,7 +89,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         )
     if args.scale <= 0:
         parser.error("--scale must be more than 0")
-    for name in ("investigations", "orders", "deadlines", "repeat"):
+    for name in ("investigations", "orders", "deadlines", "repeat", "rounds"):
         value = getattr(args, name)
         if value is not None and value < 1:
             parser.error(f"--{name} must be at least 1")
@@ -100,11 +123,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     from bench import build
 
+    if args.growth:
+        return growth(args)
     scale = wanted_scale(args)
     repeat = args.repeat or (3 if args.quick else 10)
     started = time.monotonic()
     build_info: dict[str, Any] = {"reused": False}
-    if args.reuse and build.recorded_scale(args.database_url) == scale:
+    if args.measure_only:
+        if build.recorded_scale(args.database_url) != scale:
+            raise SystemExit(f"--measure-only: {args.database_url} does not hold {scale.as_dict()}")
+        build_info = {"reused": True, "measure_only": True}
+    elif args.reuse and build.recorded_scale(args.database_url) == scale:
         build_info["reused"] = True
         log(f"reusing {args.database_url} at {scale.as_dict()}")
     else:
@@ -114,7 +143,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     import django
 
     django.setup()
-    if build_info["reused"]:
+    if build_info.get("measure_only"):
+        pass
+    elif build_info["reused"]:
         # Migrations added since the database was built (indexes, mostly) still apply.
         from django.core.management import call_command
 
@@ -133,7 +164,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     from bench import measure
 
-    only = set(args.only or ["sweep", "pages", "dashboard", "pdf"])
+    only = set(args.only or DEFAULT_STEPS)
     results: dict[str, Any] = {
         "machine": measure.machine(),
         "date": measure.today(),
@@ -144,7 +175,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     }
     # The sweep first: the pages then show the alerts it raised, as they would in production.
     steps = [
+        # The kept counts first, as the build or the migration left them: each must equal the live rows.
+        ("counts", lambda: measure.dashboard_counts()),
         ("sweep", lambda: measure.sweep()),
+        ("sweep_idle", lambda: measure.sweep_idle(max(repeat, 10))),
         ("pages", lambda: measure.pages(repeat)),
         ("dashboard", lambda: measure.dashboard(repeat)),
         ("pdf", lambda: measure.pdf(repeat)),
@@ -160,12 +194,109 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         results["sweep"]["growth"] = sweep_growth(results, args.sweep_baseline)
     results["targets_met"] = targets_met(results)
     results["total_seconds"] = round(time.monotonic() - started, 1)
+    return _output(results, args.json_out)
+
+
+def _output(results: dict[str, Any], json_out: Path | None) -> dict[str, Any]:
     text = json.dumps(results, indent=2, ensure_ascii=False)
     print(text)
-    if args.json_out:
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(text + "\n")
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(text + "\n")
     return results
+
+
+# --- Growth: 10 % and 100 % in one command --------------------------------------------------------
+
+GROWTH_TARGET = 1.5  # no page costs more than 1.5 × at full scale what it costs at 10 %
+
+
+def _child(arguments: list[str]) -> dict[str, Any]:
+    """Run this script on one database in a process of its own (Django holds one database) and read its JSON."""
+    import subprocess
+
+    command = [sys.executable, str(Path(__file__).resolve()), *arguments]
+    completed = subprocess.run(command, stdout=subprocess.PIPE, check=True, cwd=ROOT)  # noqa: S603 - our own script
+    result: dict[str, Any] = json.loads(completed.stdout)
+    return result
+
+
+def growth(args: argparse.Namespace) -> dict[str, Any]:
+    """The pages, the dashboard and a sweep with nothing due at 10 % and at full scale, in alternating rounds.
+
+    1. Prepare each database (built if it does not hold its scale, else migrated and analysed) and
+       check its kept counts against the live rows (``counts``).
+    2. ``--rounds`` rounds; in each, ``--repeat`` timed requests of every page at each scale, the
+       two scales taking turns to go first, so that whatever else loads the machine meanwhile
+       weighs on both alike.
+    3. Each page's median over all its rounds at each scale, and the ratio full ÷ 10 %.
+    """
+    from bench.measure import TARGETS, load_average, summary, today
+
+    started = time.monotonic()
+    repeat = args.repeat or 3
+    full = ["--scale", str(args.scale), "--database-url", args.database_url]
+    small = ["--scale", str(args.scale * GROWTH_SMALL_SCALE), "--database-url", args.growth_database_url]
+    sides = {"10 %": small, "100 %": full}
+    prepared = {}
+    for label, where in sides.items():
+        log(f"preparing {label}: {where[-1]}")
+        prepared[label] = _child([*where, "--reuse", "--only", "counts"])
+    samples: dict[str, dict[str, list[float]]] = {}
+    queries: dict[str, dict[str, set[int]]] = {}
+    loads = [load_average()]
+    for round_number in range(args.rounds):
+        order = list(sides.items()) if round_number % 2 == 0 else list(reversed(sides.items()))
+        for label, where in order:
+            log(f"round {round_number + 1}/{args.rounds}: {label}")
+            run = _child(
+                [*where, "--measure-only", "--repeat", str(repeat)]
+                + ["--only", "pages", "--only", "dashboard", "--only", "sweep_idle"]
+            )
+            measured = {k: v for k, v in run.get("pages", {}).items() if k != "subjects"}
+            measured["dashboard"] = run.get("dashboard", {})
+            measured["sweep_nothing_due"] = run.get("sweep_idle", {})
+            for name, item in measured.items():
+                if isinstance(item, dict) and item.get("available"):
+                    samples.setdefault(name, {}).setdefault(label, []).extend(item["samples_ms"])
+                    queries.setdefault(name, {}).setdefault(label, set()).add(item["queries"])
+        loads.append(load_average())
+    full_targets = {"dashboard": TARGETS["dashboard_median_ms"], "sweep_nothing_due": TARGETS["sweep_nothing_due_ms"]}
+    pages: dict[str, Any] = {}
+    for name, by_scale in samples.items():
+        if set(by_scale) != set(sides):
+            continue
+        small_summary, full_summary = summary(by_scale["10 %"]), summary(by_scale["100 %"])
+        ratio = round(full_summary["median_ms"] / small_summary["median_ms"], 2) if small_summary["median_ms"] else None
+        target_ms = full_targets.get(name, TARGETS["page_median_ms"])
+        pages[name] = {
+            "10 %": {**small_summary, "queries": sorted(queries[name]["10 %"]), "samples": len(by_scale["10 %"])},
+            "100 %": {**full_summary, "queries": sorted(queries[name]["100 %"]), "samples": len(by_scale["100 %"])},
+            "ratio": ratio,
+            "queries_flat": queries[name]["10 %"] == queries[name]["100 %"],
+            "target_ratio": GROWTH_TARGET,
+            "growth_met": ratio is not None and ratio <= GROWTH_TARGET,
+            "target_median_ms": target_ms,
+            "full_scale_met": full_summary["median_ms"] <= target_ms,
+        }
+    results = {
+        "what": "10 % and 100 % in alternating rounds: each page's median over every round, and its growth",
+        "date": today(),
+        "machine": prepared["100 %"].get("machine"),
+        "load_average_per_round": loads,
+        "rounds": args.rounds,
+        "repeats_per_round": repeat,
+        "rows": {label: run.get("rows") for label, run in prepared.items()},
+        "dashboard_counts": {label: run.get("counts") for label, run in prepared.items()},
+        "pages": pages,
+        "targets_met": {
+            "growth": all(page["growth_met"] for page in pages.values()),
+            "full_scale": all(page["full_scale_met"] for page in pages.values()),
+            "queries_flat": all(page["queries_flat"] for page in pages.values()),
+        },
+        "total_seconds": round(time.monotonic() - started, 1),
+    }
+    return _output(results, args.json_out)
 
 
 def targets_met(results: dict[str, Any]) -> dict[str, Any]:
@@ -183,6 +314,7 @@ def targets_met(results: dict[str, Any]) -> dict[str, Any]:
         lists_and_pages = all(met(pages[name]) is True for name in page_names)
     growth = results.get("sweep", {}).get("growth") if isinstance(results.get("sweep"), dict) else None
     return {
+        "dashboard_counts_equal_live": met(results.get("counts")),
         "dashboard": met(results.get("dashboard")),
         "lists_and_pages": lists_and_pages,
         "sweep": met(results.get("sweep")),

@@ -12,6 +12,8 @@ import warnings
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+# The test client speaks plain HTTP in-process: no redirect to HTTPS (a deployment sits behind TLS).
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ["CELERY_BROKER_URL"] = "memory://"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
