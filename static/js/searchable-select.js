@@ -32,12 +32,14 @@
       },
     });
     // The help text stays tied to the typing field, which is what the keyboard reaches.
-    // Tom Select points the label at its typing field (giving the label an id): the hidden
-    // select keeps its name through that id, as assistive technology may still reach it.
+    // Tom Select points the label at its typing field (giving the label an id). The select it
+    // replaces keeps the form's value, out of the keyboard's way (tabindex -1) and out of assistive
+    // technology's, which would otherwise meet the same choice twice; it keeps its name all the same.
     var label = document.querySelector('label[for="' + control.control_input.id + '"]');
     if (label && label.id) {
       select.setAttribute("aria-labelledby", label.id);
     }
+    select.setAttribute("aria-hidden", "true");
     var described = select.getAttribute("aria-describedby");
     if (described) {
       control.control_input.setAttribute("aria-describedby", described);
