@@ -5,6 +5,8 @@
 #   make lint    ruff and mypy only       make e2e    the browser tests only
 #   make fuzz    the property and schema fuzz tests with fresh randomness and more examples
 #   make bench-quick  the benchmark at a small scale (PostgreSQL)   make bench  at full scale
+#   make bench-growth  10 % and 100 % in alternating rounds, each page's ratio
+#   make load    gunicorn (3 workers) under 20 simulated users for 2 minutes on the full-scale database
 #   make format  rewrite the code in the house style
 #   make clean   caches and build output  make distclean  also the virtualenv and var/ (the local database)
 
@@ -25,7 +27,7 @@ DEMO_SYNTHETIC ?= 150
 CHROMIUM := /usr/bin/chromium
 BROKER_DIRS := var/broker/queue var/broker/processed var/broker/control var/media
 
-.PHONY: help venv run test lint format e2e check chromium clean distclean bench bench-quick fuzz
+.PHONY: help venv run test lint format e2e check chromium clean distclean bench bench-quick bench-growth load fuzz
 
 help:
 	@awk '!/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' Makefile
@@ -165,6 +167,21 @@ bench-quick: venv
 bench: venv
 	@mkdir -p var/bench
 	$(PY) bench/run.py --json-out var/bench/full.json $(BENCH_ARGS)
+
+bench-growth: venv
+	@mkdir -p var/bench
+	$(PY) bench/run.py --growth --json-out var/bench/growth.json $(BENCH_ARGS)
+
+# The load test (bench/load.py) runs Locust from a virtualenv of its own: not an application dependency.
+LOAD_VENV := var/load-venv
+$(LOAD_VENV)/.stamp: bench/requirements-load.txt | $(PY)
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements-load.txt
+	@touch $@
+
+load: venv $(LOAD_VENV)/.stamp
+	@mkdir -p var/bench
+	$(PY) bench/load.py --json-out var/bench/load.json $(LOAD_ARGS)
 
 format: venv
 	$(BIN)/ruff check --fix .
