@@ -778,8 +778,9 @@ def test_it_exports_in_a_fixed_number_of_queries(ref: Ref, size: int, django_ass
 
     # respondents, participations + authority, their statutes, their findings + statute,
     # events, recommendations, the findings they follow from, related investigations,
-    # orders (none: their own prefetches do not run), the documents with their versions.
-    with django_assert_num_queries(10):
+    # orders (none: their own prefetches do not run), the documents with their versions, the
+    # statutory clocks (none: their stays and extensions do not run).
+    with django_assert_num_queries(11):
         exported = case_export(case)
 
     assert len(exported["investigation"]["findings"]) == size

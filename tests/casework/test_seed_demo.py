@@ -21,7 +21,7 @@ from casework.calendars import calendar_for
 from casework.demo.reference import CANADIAN_PROVINCES_AND_TERRITORIES
 from casework.demo.synthetic import REFERENCE_PREFIX, load_synthetic
 from casework.models import Authority, Investigation, Jurisdiction, User
-from orders.models import Order
+from orders.models import InvestigationClock, Order
 
 pytestmark = pytest.mark.django_db
 
@@ -242,8 +242,9 @@ def test_it_makes_the_same_synthetic_data_from_the_same_seed() -> None:
     seed("--synthetic", "20")
     first = synthetic_digest()
 
-    # Their orders first: an investigation with orders cannot be deleted.
+    # Their orders and statutory clocks first: an investigation with either cannot be deleted.
     Order.objects.filter(investigation__reference__startswith=REFERENCE_PREFIX).delete()
+    InvestigationClock.objects.filter(investigation__reference__startswith=REFERENCE_PREFIX).delete()
     Investigation.objects.filter(reference__startswith=REFERENCE_PREFIX).delete()
     assert load_synthetic(20) == 20
 
