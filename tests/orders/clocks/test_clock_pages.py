@@ -73,3 +73,12 @@ def test_the_case_file_carries_the_clock_and_imports_it_again(pipeda_clock: Inve
     again = case_export(copy)
     again["investigation"]["reference"] = "PIPEDA-000001"
     assert again["investigation"]["clocks"] == exported["investigation"]["clocks"]
+
+
+def test_a_french_reader_gets_the_rules_french_title_and_text(pipeda_clock: InvestigationClock, alice: User) -> None:
+    response = _client(alice).get(
+        f"/investigations/{pipeda_clock.investigation.reference}/", headers={"Accept-Language": "fr"}
+    )
+    html = response.content.decode()
+    assert "Rapport de conclusions&nbsp;:" in html
+    assert "Dans l&#x27;année suivant" in html or "Dans l'année suivant" in html
