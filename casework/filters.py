@@ -75,11 +75,13 @@ class InvestigationFilter(django_filters.FilterSet):
     respondent = django_filters.CharFilter(
         label=_("Respondent"), method="filter_respondent", help_text=_("Part of the respondent's name.")
     )
-    confidential = django_filters.BooleanFilter(
+    # A choice, not a BooleanFilter: that one reads an unknown value ("?confidential=maybe") as "any"
+    # and shows every row, where an unknown value must be an error.
+    confidential = django_filters.ChoiceFilter(
         label=_("Confidentiality"),
-        widget=forms.Select(
-            choices=[("", _("Any")), ("true", _("Confidential only")), ("false", _("Not confidential"))]
-        ),
+        choices=[("true", _("Confidential only")), ("false", _("Not confidential"))],
+        empty_label=_("Any"),
+        method="filter_confidential",
     )
 
     class Meta:
@@ -116,6 +118,11 @@ class InvestigationFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(Exists(Participation.objects.filter(investigation=OuterRef("pk"), authority=value)))
+
+    def filter_confidential(self, queryset: QuerySet[Investigation], name: str, value: str) -> QuerySet[Investigation]:
+        if not value:
+            return queryset
+        return queryset.filter(confidential=value == "true")
 
     def filter_respondent(self, queryset: QuerySet[Investigation], name: str, value: str) -> QuerySet[Investigation]:
         value = value.strip()

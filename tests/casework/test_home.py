@@ -126,6 +126,7 @@ def test_the_list_takes_an_authority_by_code_or_id(
         ({"authority": "999999"}, "Select a valid choice."),
         ({"stage": "no-such-stage"}, "Select a valid choice."),
         ({"assigned": "someone"}, "Select a valid choice."),
+        ({"confidential": "maybe"}, "Select a valid choice."),
     ],
 )
 def test_an_unknown_filter_value_is_said_and_lists_nothing(
