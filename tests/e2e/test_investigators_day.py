@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.utils.translation import gettext, override
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from casework.models import Authority, Statute, User
 from tests.e2e.conftest import PASSWORD
@@ -237,3 +238,30 @@ def test_every_main_page_passes_axe_and_fits_a_tablet(page: Page, shot: Shot, de
                 no_sideways_scroll(page)
                 accessible(page)
             shot(f"{username} {url}")
+
+
+def test_the_choices_work_without_javascript(browser: Browser, live_server: Any, demo: None) -> None:
+    """Without JavaScript the searchable choices are plain multi-selects, labelled, and the forms work."""
+    context = browser.new_context(base_url=live_server.url, locale="en-CA", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, "bc.investigator")
+        page.goto(f"/investigations/{CLEARVIEW}/assignees/")
+        staff = page.get_by_role("listbox", name="Assigned staff")
+        expect(staff).to_be_visible()
+        colleague = User.objects.get(username="bc.legal")
+        chosen = User.objects.filter(username__in=["bc.investigator", "bc.legal"])
+        staff.select_option([str(user.pk) for user in chosen])
+        page.get_by_role("button", name="Save the assignments").click()
+        page.wait_for_url(f"**/investigations/{CLEARVIEW}/")
+        expect(page.get_by_role("region", name="Assigned staff")).to_contain_text(colleague.get_full_name())
+        # Every statute is offered until the server hears of the authority; it refuses one it does not enforce.
+        page.goto(f"/investigations/{CLEARVIEW}/participants/add/")
+        ontario = Authority.objects.get(code="IPC-ON")
+        page.locator("#id_authority").select_option(str(ontario.pk))
+        pipeda = Statute.objects.get(code="PIPEDA")
+        page.locator("#id_statutes").select_option(str(pipeda.pk))
+        page.get_by_role("button", name="Add the authority").click()
+        expect(page.get_by_role("alert")).to_contain_text(f"{ontario.name_en} does not enforce {pipeda.short_name}.")
+    finally:
+        context.close()
