@@ -47,8 +47,10 @@ from casework.services import (
     investigation_set_assignees,
     recommendation_add,
 )
+from orders.clocks.reference import clock_rules_sync
+from orders.clocks.services import clock_start
 from orders.exports.feeds import calendar_feed_get_or_create
-from orders.models import ExportJob
+from orders.models import ClockRule, ExportJob
 from orders.services import proceeding_record, submission_record
 from tests.api.conftest import make_document, make_order
 from tests.casework.files import pdf_with_text
@@ -152,6 +154,14 @@ def _side(ref: Ref, code: str, prefix: str, users: dict[str, User]) -> Side:
             path = Path(default_storage.path(stored))
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(b"%PDF-1.7 test" if stored.endswith(".pdf") else b"PK test")
+        # A statutory clock where the authority's statute has a rule (BC PIPA; none for the CAI's act).
+        rule = ClockRule.objects.filter(statute=statute).order_by("code").first()
+        started = date(2021, 1, 4)
+        clock = (
+            clock_start(actor=None, investigation=investigation, authority=authority, rule=rule, started_on=started)
+            if rule is not None
+            else None
+        )
         cases[variant] = investigation
         built[variant] = {
             "reference": investigation.reference,
@@ -172,12 +182,15 @@ def _side(ref: Ref, code: str, prefix: str, users: dict[str, User]) -> Side:
             "respondent_id": ref.clearview.pk,
             "document_id": case_document.pk,
             "version": 1,
+            # Statutory clocks (issue 12): none without a rule (an id that exists nowhere).
+            "clock": clock.pk if clock is not None else 999999,
         }
     return Side(authority, cases["own"], cases["conf"], built)
 
 
 @pytest.fixture
 def world(ref: Ref) -> dict[str, Any]:
+    clock_rules_sync()  # the statutory clock rules whose statutes the test reference data holds
     users: dict[str, User] = {}
     for prefix, authority in (("bc", ref.oipc_bc), ("qc", ref.cai)):
         for role, flag in ROLES.items():
@@ -242,6 +255,7 @@ def _pk_for(route: str, objects: dict[str, Any]) -> Any:
         ("exports", "bundle"),
         ("terms", "term_pk"),
         ("deadlines", "deadline"),
+        ("clocks", "clock"),
     ):
         if word in route:
             return objects[key]
