@@ -220,7 +220,9 @@ def investigation_set_assignees(*, actor: User | None, investigation: Investigat
     current = list(investigation.assignees.all())
     others_now = {user.pk for user in current if user.authority_id != actor.authority_id}
     foreign = [
-        user.username for user in assignees if user.authority_id != actor.authority_id and user.pk not in others_now
+        user.get_full_name() or user.username
+        for user in assignees
+        if user.authority_id != actor.authority_id and user.pk not in others_now
     ]
     if foreign:
         raise ValidationError(
