@@ -330,6 +330,15 @@ class Deadline(models.Model):
                 name="orders_deadline_met_on",
                 condition=Q(status="met"),
             ),
+            # The deadlines list filtered on the day met, in its order (by due date): walked by due date
+            # with the day met and the order in the index, it stops after a page of rows instead of
+            # sorting every deadline met in the period.
+            models.Index(
+                fields=["due_on", "met_on"],
+                include=["order"],
+                name="orders_deadline_met_due",
+                condition=Q(status="met"),
+            ),
         ]
 
     def __str__(self) -> str:
