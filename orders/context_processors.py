@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db.models import Count, IntegerField, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import IntegerField, Subquery
 from django.http import HttpRequest
 
 from casework.models import Authority, User
@@ -13,11 +12,23 @@ from orders.permissions import notifications_visible_to
 
 _CACHE_ATTRIBUTE = "_orders_unread_notifications"
 
+# The bell counts this many unread notifications at most, and shows "99+" from there on.
+UNREAD_CAP = 100
+
+
+class _CappedCount(Subquery):
+    """The number of rows of a (sliced) queryset, as a scalar subquery: ``(SELECT COUNT(*) FROM (…))``."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS capped)"
+    output_field = IntegerField()
+
 
 def notifications(request: HttpRequest) -> dict[str, Any]:
-    """``unread_notifications``: how many of the user's notifications are unread; nothing for anonymous users.
+    """``unread_notifications``: how many of the user's notifications are unread, counted up to
+    ``UNREAD_CAP`` (the bell says "99+" past 99); nothing for anonymous users.
 
-    The count uses the partial index orders_notification_unread. The page header
+    The count walks the partial index orders_notification_unread and stops at ``UNREAD_CAP``
+    notifications the user may see, so that it costs the same whether they have 100 unread or 20 000. The page header
     also names the user's authority, which costs a query of its own; when that is
     still to be fetched, the count rides along in the same query (and the authority
     is cached on the user), so the bell costs no query more on a page.
@@ -36,18 +47,14 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
 
 def _unread(user: User) -> int:
     # Only what the user may (still) see: a confidential case they were unassigned from is not counted.
-    unread = notifications_visible_to(user).filter(read_at__isnull=True)
+    unread = notifications_visible_to(user).filter(read_at__isnull=True).order_by().values("pk")[:UNREAD_CAP]
+    counted = _CappedCount(unread)
     authority_field = User._meta.get_field("authority")
-    if user.authority_id is None or authority_field.is_cached(user):  # type: ignore[union-attr]
-        return unread.count()
-    counted = unread.order_by().values("user_id").annotate(n=Count("pk")).values("n")
-    authority = (
-        Authority.objects.filter(pk=user.authority_id)
-        .annotate(unread_notifications=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)))
-        .first()
-    )
-    if authority is None:  # deleted meanwhile (PROTECT makes that unlikely)
-        return unread.count()
-    authority_field.set_cached_value(user, authority)  # type: ignore[union-attr]
-    count: int = authority.unread_notifications  # type: ignore[attr-defined]
-    return count
+    if user.authority_id is not None and not authority_field.is_cached(user):  # type: ignore[union-attr]
+        authority = Authority.objects.filter(pk=user.authority_id).annotate(unread_notifications=counted).first()
+        if authority is not None:  # (deleted meanwhile: PROTECT makes that unlikely)
+            authority_field.set_cached_value(user, authority)  # type: ignore[union-attr]
+            count: int = authority.unread_notifications  # type: ignore[attr-defined]
+            return count
+    # Read beside the user's row (one query, whatever the user's authority).
+    return cast(int, User.objects.filter(pk=user.pk).annotate(unread=counted).values_list("unread", flat=True).get())

@@ -16,9 +16,11 @@ The pages, the API, the tasks, the e-mails and the exports all ask this module (
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -51,12 +53,35 @@ def notifications_visible_to(user: User) -> QuerySet[Notification]:
 
     A notification raised while the user could see the case stays in the database, but is
     neither shown nor counted once they are unassigned from it (or their authority leaves it).
+
+    Each notification's investigation (its order's, or its clock's) is tested on its own, by a correlated
+    ``EXISTS`` that PostgreSQL answers from the indexes (the investigation, its participation, its
+    assignment): a page of notifications, or the bell's capped count, then costs what it reads,
+    not what the user may see (PostgreSQL would otherwise hash every visible investigation first).
     """
-    visible = investigations_visible_to(user)
+    investigation = Coalesce(
+        OuterRef("alert__deadline__order__investigation_id"), OuterRef("alert__clock__investigation_id")
+    )
     return Notification.objects.filter(
-        Q(alert__deadline__order__investigation__in=visible) | Q(alert__clock__investigation__in=visible),
+        Exists(investigations_visible_to(user).filter(_RowByRow(F("pk"), investigation))),
         user_id=user.pk,
     )
+
+
+class _RowByRow(Func):
+    """``left = right``, written for PostgreSQL as ``left = ANY(ARRAY[right])``: the same test, which it can
+    neither hash nor turn into a hashed semi-join, so that a correlated ``EXISTS`` is looked up per row."""
+
+    arity = 2
+    template = "%(expressions)s"
+    arg_joiner = " = "
+    output_field = BooleanField()
+    conditional = True
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="%(expressions)s])", arg_joiner=" = ANY(ARRAY[", **extra_context
+        )
 
 
 def can_change_order(user: User, order: Order) -> bool:

@@ -10,6 +10,7 @@ Who may open which page is in ``test_pages_permissions.py``.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,7 +29,7 @@ from orders import services
 from orders.alerts import sweep_deadlines
 from orders.deadlines import resume_after_stay
 from orders.documents.services import document_render_now
-from orders.models import CourtProceeding, Deadline, Notification, Order, Term
+from orders.models import Alert, CourtProceeding, Deadline, Notification, Order, Term
 from tests.conftest import Ref
 from tests.orders.test_pages_permissions import make_user
 
@@ -786,6 +787,43 @@ def test_it_shows_the_unread_count_in_the_bell_and_marks_read(
     bell = html[html.index('id="notification-bell"') : html.index("</a>", html.index('id="notification-bell"'))]
     assert "unread" not in bell
     assert "Unread" not in html[html.index("<main") :]
+
+
+def _unread_alerts(user: User, order: Order, how_many: int) -> None:
+    """``how_many`` unread notifications for ``user``, each of an alert of ``order``'s first deadline."""
+    deadline = Deadline.objects.filter(order=order).order_by("pk").first()
+    assert deadline is not None
+    raised = datetime(2022, 1, 18, 17, tzinfo=ZoneInfo("UTC"))
+    alerts = Alert.objects.bulk_create(
+        Alert(deadline=deadline, due_on=date(2022, 1, 25), level=f"T+{n}", raised_at=raised, sweep_id=uuid.uuid4())
+        for n in range(how_many)
+    )
+    Notification.objects.bulk_create(Notification(user=user, alert=alert, created_at=raised) for alert in alerts)
+
+
+def _bell(html: str) -> str:
+    start = html.index('id="notification-bell"')
+    return html[start : html.index("</a>", start)]
+
+
+def test_the_bell_says_99_plus_past_99_unread(client: Client, carol: User, bc_order: Order) -> None:
+    _unread_alerts(carol, bc_order, 99)
+    client.force_login(carol)
+    bell = _bell(client.get(reverse("orders:list")).content.decode())
+    assert ">99<" in bell and "unread" in bell and "99+" not in bell
+
+    # The hundredth: the bell says "99+" (the count stops there), and so does the notifications page.
+    deadline = Deadline.objects.filter(order=bc_order).order_by("pk").first()
+    assert deadline is not None
+    raised = datetime(2022, 1, 18, 17, tzinfo=ZoneInfo("UTC"))
+    extra = Alert.objects.create(
+        deadline=deadline, due_on=date(2022, 1, 25), level="T+99", raised_at=raised, sweep_id=uuid.uuid4()
+    )
+    Notification.objects.create(user=carol, alert=extra, created_at=raised)
+    html = client.get(reverse("orders:notifications")).content.decode()
+    bell = _bell(html)
+    assert '<span aria-hidden="true">99+</span>' in bell and "more than 99 unread" in bell
+    assert "100 notifications, more than 99 unread" in html
 
 
 def test_it_never_marks_another_users_notifications(client: Client, carol: User, bob: User, bc_order: Order) -> None:
