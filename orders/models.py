@@ -73,6 +73,9 @@ class Order(models.Model):
     authority = models.ForeignKey(
         Authority, verbose_name=_("issuing authority"), on_delete=models.PROTECT, related_name="orders"
     )
+    # The issuing authority's code, kept by the database (triggers of orders/0015, on the orders and
+    # on the authorities) so that the orders list sorts by it from an index: not edited, not in history.
+    authority_code = models.CharField(_("issuing authority's code"), max_length=16, editable=False, default="")
     # Same alphabet as investigation references: the number is part of the order's URL.
     number = models.CharField(_("number"), max_length=40, validators=[REFERENCE_VALIDATOR])
     title = models.CharField(_("title"), max_length=300, blank=True)
@@ -97,10 +100,10 @@ class Order(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[assignees])
+    history = HistoricalRecords(m2m_fields=[assignees], excluded_fields=["authority_code"])
 
     class Meta:
-        ordering = ["-issued_on", "authority__code", "number"]
+        ordering = ["-issued_on", "authority_code", "number"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         constraints = [
@@ -119,10 +122,11 @@ class Order(models.Model):
             # Order pages and the API find an order by its authority and number; numbers are unique among
             # what each user may see (casework.namesakes), not across the database.
             models.Index(fields=["authority", "number"], name="orders_order_number_lookup"),
-            # The orders list's order (newest issue first, drafts on top): a page is read from
-            # this index and stops after its rows, instead of sorting every visible order.
+            # The orders list's order (newest issue first, drafts on top, then by authority code and
+            # number): a page is read from this index and stops after its rows, instead of sorting
+            # every visible order (the drafts, which share no issue date, included).
             # PostgreSQL sorts NULLs first in a DESC index, as the list does (SQLite cannot say so).
-            models.Index(fields=["-issued_on"], name="orders_order_list_order"),
+            models.Index(fields=["-issued_on", "authority_code", "number"], name="orders_order_list_sort"),
             # The dashboard (orders.dashboard): the visible orders of the investigations a user
             # sees, with what its counts need, read from the index alone (no table rows).
             models.Index(
@@ -134,6 +138,13 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority.code} {self.number}"
+
+    def save(self, **kwargs: Any) -> None:
+        # The database sets authority_code whatever is written (its triggers); this keeps the
+        # object in memory in step when its authority is at hand (no query).
+        if self._meta.get_field("authority").is_cached(self):  # type: ignore[union-attr]
+            self.authority_code = self.authority.code
+        super().save(**kwargs)
 
     @property
     def is_draft(self) -> bool:

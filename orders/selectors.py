@@ -151,7 +151,7 @@ def order_list(user: User, filters: OrderFilter | None = None) -> QuerySet[Order
     return (
         queryset.select_related("authority__jurisdiction", "investigation")
         .annotate(next_due=_next_due())
-        .order_by(F("issued_on").desc(nulls_first=True), "authority__code", "number")
+        .order_by(F("issued_on").desc(nulls_first=True), "authority_code", "number")
     )
 
 
@@ -173,7 +173,7 @@ def investigation_orders(user: User, investigation: Investigation, now: datetime
         .filter(investigation=investigation)
         .select_related("authority__jurisdiction")
         .annotate(next_due=_next_due())
-        .order_by(F("issued_on").desc(nulls_first=True), "authority__code", "number")
+        .order_by(F("issued_on").desc(nulls_first=True), "authority_code", "number")
     )
     summaries = []
     for order in orders:

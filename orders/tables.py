@@ -103,16 +103,16 @@ class OrderTable(tables.Table):
 
     def order_number(self, queryset: QuerySet[Order], is_descending: bool) -> tuple[QuerySet[Order], bool]:
         direction = "-" if is_descending else ""
-        return queryset.order_by(f"{direction}number", "authority__code"), True
+        return queryset.order_by(f"{direction}number", "authority_code"), True
 
     def order_issued_on(self, queryset: QuerySet[Order], is_descending: bool) -> tuple[QuerySet[Order], bool]:
         # Drafts (no date yet) last either way; the number breaks ties so pages never repeat a row.
         key = F("issued_on").desc(nulls_last=True) if is_descending else F("issued_on").asc(nulls_last=True)
-        return queryset.order_by(key, "authority__code", "number"), True
+        return queryset.order_by(key, "authority_code", "number"), True
 
     def order_next_due(self, queryset: QuerySet[Order], is_descending: bool) -> tuple[QuerySet[Order], bool]:
         key = F("next_due").desc(nulls_last=True) if is_descending else F("next_due").asc(nulls_last=True)
-        return queryset.order_by(key, "authority__code", "number"), True
+        return queryset.order_by(key, "authority_code", "number"), True
 
 
 class DeadlineTable(tables.Table):
