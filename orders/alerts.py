@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 
 from casework.models import Authority, Investigation, User
 from casework.permissions import users_who_may_see
+from orders.dashboard.tallies import NEXT_RUNGS_ONLY
 from orders.deadlines import current_level, ladder, local_today
 from orders.deadlines.alert_ladder import day_starts_at, first_rung_day, is_rung_offset, next_rung_day
 from orders.models import (
@@ -318,10 +319,15 @@ def next_rungs_write(rows: list[tuple[int, datetime | None]], *, model: type[Mod
             for start in range(0, len(pks), 500):
                 model._default_manager.filter(pk__in=pks[start : start + 500]).update(next_alert_at=value)
         return
+    # The statement runs with NEXT_RUNGS_ONLY set for its transaction: the dashboard's counts
+    # (orders.dashboard.tallies) need not look at an UPDATE that changes only next_alert_at.
     sql = f"""
+        SELECT set_config('{NEXT_RUNGS_ONLY}', 'on', true);
         UPDATE {table} AS d SET next_alert_at = r.at
-        FROM unnest(%s::bigint[], %s::timestamptz[]) AS r(id, at) WHERE d.id = r.id
+        FROM unnest(%s::bigint[], %s::timestamptz[]) AS r(id, at) WHERE d.id = r.id;
+        SELECT set_config('{NEXT_RUNGS_ONLY}', 'off', true);
     """  # noqa: S608 - the table name from the model, values as parameters
+    # One query string: PostgreSQL runs its statements in one transaction (the caller's, or an implicit one).
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 50_000):
             batch = rows[start : start + 50_000]

@@ -161,6 +161,11 @@ def _order_facts(orders: str, sign: int) -> str:
     FROM {orders} o WHERE o.status <> '{OrderStatus.DRAFT.value}'"""
 
 
+# Set (for its transaction) by the one writer that changes nothing the tallies count, the sweep and the loaders
+# moving deadlines' next rungs (orders.alerts.next_rungs_write): the deadlines' UPDATE trigger then skips
+# comparing the statement's old and new rows (3.3 s for 400 000 rows at full scale).
+NEXT_RUNGS_ONLY = "orders.next_rungs_only"
+
 # Deadlines whose counted facts changed in an UPDATE (a sweep moving next rungs changes none).
 _DEADLINE_CHANGED = """(SELECT o.* FROM {side} o JOIN {other} n ON n.id = o.id
     WHERE (o.status, o.due_on, o.met_on, o.order_id) IS DISTINCT FROM (n.status, n.due_on, n.met_on, n.order_id))"""
@@ -169,7 +174,8 @@ _ORDER_CHANGED = """(SELECT o.* FROM {side} o JOIN {other} n ON n.id = o.id
       IS DISTINCT FROM (n.status, n.issued_on, n.authority_id, n.investigation_id))"""
 
 
-def _deadline_trigger() -> str:
+def deadline_trigger_sql() -> str:
+    """The deadlines' trigger function (CREATE OR REPLACE)."""
     changed_new = _DEADLINE_CHANGED.format(side="new_rows", other="old_rows")
     changed_old = _DEADLINE_CHANGED.format(side="old_rows", other="new_rows")
     changed = _deadline_facts(changed_new, 1) + " UNION ALL " + _deadline_facts(changed_old, -1)
@@ -180,6 +186,8 @@ BEGIN
     {_apply(DEADLINE_TALLY, DEADLINE_KEY, _scoped(_deadline_facts("new_rows", 1)))}
   ELSIF TG_OP = 'DELETE' THEN
     {_apply(DEADLINE_TALLY, DEADLINE_KEY, _scoped(_deadline_facts("old_rows", -1)))}
+  ELSIF current_setting('{NEXT_RUNGS_ONLY}', true) = 'on' THEN
+    NULL;  -- orders.alerts.next_rungs_write: only next_alert_at changes, no counted fact
   ELSE
     {_apply(DEADLINE_TALLY, DEADLINE_KEY, _scoped(changed))}
   END IF;
@@ -305,7 +313,7 @@ CREATE TABLE {ORDER_TALLY} (
     n bigint NOT NULL,
     CONSTRAINT {ORDER_TALLY}_key UNIQUE ({", ".join(ORDER_KEY)})
 );
-{_deadline_trigger()}
+{deadline_trigger_sql()}
 {_order_trigger()}
 {_investigation_trigger()}
 {_participation_trigger()}

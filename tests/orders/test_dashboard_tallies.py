@@ -167,6 +167,29 @@ def test_it_follows_a_court_challenge_its_stay_and_its_decision(world: Investiga
     assert_counts_match()
 
 
+def test_a_sweep_moving_next_rungs_changes_no_count_and_leaves_the_trigger_on(world: Investigation) -> None:
+    """The sweep writes next rungs with the trigger told to skip them; a change after it, in the same
+    transaction, is counted again."""
+    from django.db import transaction
+
+    from orders.alerts import deadlines_set_next_rung, sweep_deadlines
+
+    with time_machine.travel(NOW, tick=False):
+        assert sweep_deadlines(now=NOW)  # raises alerts and moves their deadlines' next rungs
+    assert_counts_match()
+    deadline = _a_deadline(status="open", due_on__isnull=False)
+    with transaction.atomic():
+        Deadline.objects.update(next_alert_at=None)
+        deadlines_set_next_rung(Deadline.objects.all())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting(%s, true)", [tallies.NEXT_RUNGS_ONLY])
+            assert cursor.fetchone()[0] == "off"
+        with time_machine.travel(NOW, tick=False):
+            services.deadline_close(actor=None, deadline=deadline, status="met", on=TODAY - timedelta(days=1))
+        assert_counts_match()
+    assert_counts_match()
+
+
 def test_it_follows_an_order_status_change(world: Investigation) -> None:
     order = _a_deadline(status="open", due_on__isnull=False).order
     with time_machine.travel(NOW, tick=False):
