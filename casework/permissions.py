@@ -14,6 +14,7 @@ from typing import TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from casework.models import CaseDocument, DocumentVersion, Investigation, Participation, User
 from casework.namesakes import requested_case
@@ -160,7 +161,7 @@ def get_investigation_for_user(user: User, reference: str, *, write: bool = Fals
     if investigation is None:
         raise Http404("No such investigation.")
     if write and not can_edit_investigation(user, investigation):
-        raise PermissionDenied("Only investigators assigned to this investigation may change it.")
+        raise PermissionDenied(_("Only investigators assigned to this investigation may change it."))
     return investigation
 
 

@@ -263,7 +263,7 @@ def get_clock_for_user(user: User, reference: str, clock_id: int, *, write: bool
     if write and not can_change_clocks(user, investigation, clock.authority_id):
         raise PermissionDenied(
             _("Only investigators of %(authority)s assigned to this investigation may change its clocks.")
-            % {"authority": clock.authority.code}
+            % {"authority": clock.authority.name}
         )
     return clock
 

@@ -35,7 +35,9 @@ def test_another_authoritys_investigator_sees_it_but_may_not_change_it(
     html = client.get(f"/investigations/{pipeda_clock.investigation.reference}/").content.decode()
     assert "PIPEDA s. 13(1)" in html and f"/clocks/{pipeda_clock.pk}/stay/" not in html
     url = f"/investigations/{pipeda_clock.investigation.reference}/clocks/{pipeda_clock.pk}/stay/"
-    assert client.post(url, {"started_on": "2020-07-06", "reason": "x"}).status_code == 403
+    refused = client.post(url, {"started_on": "2020-07-06", "reason": "x"})
+    assert refused.status_code == 403
+    assert pipeda_clock.authority.name in refused.content.decode()  # named by its name, not its code
 
 
 def test_stay_through_the_page_then_hostile_input_is_refused(pipeda_clock: InvestigationClock, alice: User) -> None:
