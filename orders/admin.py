@@ -106,7 +106,7 @@ class DeadlineAdmin(SimpleHistoryAdmin):
     search_fields = ["term__order__number", "term__text", "explanation"]
     list_select_related = ["term__order__authority"]
     raw_id_fields = ["term"]
-    readonly_fields = ["explanation", "steps"]
+    readonly_fields = ["explanation", "steps", "next_alert_at"]
     date_hierarchy = "due_on"
     inlines = [StayInline, ExtensionInline]
 

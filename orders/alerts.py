@@ -26,13 +26,12 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from casework.models import Authority, Investigation, User
 from casework.permissions import users_who_may_see
-from orders.dashboard.tallies import NEXT_RUNGS_ONLY
 from orders.deadlines import current_level, ladder, local_today
 from orders.deadlines.alert_ladder import day_starts_at, first_rung_day, is_rung_offset, next_rung_day
 from orders.models import (
@@ -41,6 +40,7 @@ from orders.models import (
     Alert,
     Deadline,
     InvestigationClock,
+    NextRung,
     Notification,
     Order,
     Term,
@@ -82,12 +82,14 @@ class RaisedAlert:
 
 # --- The sweep --------------------------------------------------------------------------------------
 #
-# The next rung. Each deadline that can alert keeps ``next_alert_at``, the instant from which the
+# The next rung. Each deadline that can alert has a ``NextRung``, the instant from which the
 # sweep owes it a look: local midnight of the first rung not yet looked at. The sweep reads only
-# the running deadlines whose instant has come (the partial index orders_deadline_next_rung), so a
-# sweep with nothing due reads nothing, whatever the number of deadlines held.
+# the deadlines whose instant has come (the index orders_nextrung_at), so a sweep with nothing
+# due reads nothing, whatever the number of deadlines held. The rungs are a narrow table of their
+# own: the sweep moves the rung of every deadline it reads, which in orders_deadline would write
+# an entry in each of its indexes.
 #
-# The invariant: ``next_alert_at`` is never later than the start of the first rung whose alert is
+# The invariant: the next rung is never later than the start of the first rung whose alert is
 # still owed. It holds because each writer sets a value no later than that:
 # - the services (orders.services), whenever a due date or whether a deadline may alert changes,
 #   and the bulk loaders (``deadlines_set_next_rung``), set the start of the due date's *first*
@@ -96,23 +98,25 @@ class RaisedAlert:
 #   rung if that was never raised, as the sweep always did;
 # - the sweep raises the current rung (or finds it raised) and sets the start of the *next* rung
 #   after today: the current one is raised, and no level between them exists.
-# A deadline that cannot alert (not running, no due date, its order stayed, draft or ended) keeps
-# none; the sweep clears one it finds on such a deadline. The sweep assumes time runs forward: a
+# A deadline that cannot alert (not running, no due date, its order stayed, draft or ended) has
+# none; the sweep deletes one it finds on such a deadline. The sweep assumes time runs forward: a
 # sweep ``--now`` in the past does not raise rungs that a later sweep has moved past.
 
 
 def _due(now: datetime) -> list[tuple[int, date | None, str, int]]:
     """The running deadlines whose next rung has come: (id, due date, order status, authority id).
 
-    Read through orders_deadline_next_rung and locked for this sweep, ``FOR UPDATE SKIP LOCKED``:
-    a deadline another sweep is raising, or a service is changing, is left to that transaction;
-    its next rung stays due, so the next sweep sees it if it still owes an alert. Concurrent
-    sweeps so never wait for each other nor raise the same deadline's alerts.
+    Read through orders_nextrung_at; their rungs are locked for this sweep, ``FOR UPDATE SKIP
+    LOCKED``: a deadline another sweep is raising, or a service is moving the rung of, is left to
+    that transaction; its next rung stays due, so the next sweep sees it if it still owes an
+    alert. Concurrent sweeps so never wait for each other nor raise the same deadline's alerts.
+    A service that changes a deadline the sweep holds waits for the sweep to commit before it
+    sets the deadline's rung again, as if the sweep had run just before it.
     """
     return list(
-        Deadline.objects.filter(status__in=ACTIVE_DEADLINE_STATUSES, next_alert_at__lte=now)
+        NextRung.objects.filter(at__lte=now, deadline__status__in=ACTIVE_DEADLINE_STATUSES)
         .select_for_update(skip_locked=True, of=("self",))
-        .values_list("pk", "due_on", "order__status", "order__authority_id")
+        .values_list("deadline_id", "deadline__due_on", "deadline__order__status", "deadline__order__authority_id")
     )
 
 
@@ -151,7 +155,7 @@ def sweep_deadlines(now: datetime | None = None) -> list[RaisedAlert]:
                     wanted.append((pk, due_on, level))
                 next_rungs.append((pk, next_at))
         alerts_insert(wanted, raised_at=now, sweep_id=sweep_id)
-        next_rungs_write(next_rungs)
+        next_rungs_write(next_rungs, existing=True)
         raised: list[RaisedAlert] = []
         if wanted:
             raised = [
@@ -234,7 +238,7 @@ def sweep_clocks(now: datetime | None = None) -> list[RaisedAlert]:
                 wanted.append((pk, due_on, level))
             next_rungs.append((pk, next_at))
         alerts_insert(wanted, raised_at=now, sweep_id=sweep_id, column="clock_id")
-        next_rungs_write(next_rungs, model=InvestigationClock)
+        _clock_next_rungs_write(next_rungs)
         raised: list[RaisedAlert] = []
         if wanted:
             raised = [
@@ -287,9 +291,9 @@ def deadlines_set_next_rung(deadlines: QuerySet[Deadline] | Iterable[int]) -> in
     zones = dict(Authority.objects.values_list("pk", "jurisdiction__time_zone"))
     # A deadline that is not running and has no next rung keeps none: not even read.
     rows = (
-        deadlines.filter(Q(next_alert_at__isnull=False) | Q(status__in=ACTIVE_DEADLINE_STATUSES))
+        deadlines.filter(Q(next_rung__isnull=False) | Q(status__in=ACTIVE_DEADLINE_STATUSES))
         .order_by()
-        .values_list("pk", "status", "due_on", "order__status", "order__authority_id", "next_alert_at")
+        .values_list("pk", "status", "due_on", "order__status", "order__authority_id", "next_rung__at")
     )
     changed: list[tuple[int, datetime | None]] = []
     for pk, status, due_on, order_status, authority_id, stored in rows.iterator(chunk_size=20_000):
@@ -302,36 +306,55 @@ def deadlines_set_next_rung(deadlines: QuerySet[Deadline] | Iterable[int]) -> in
     return len(changed)
 
 
-def next_rungs_write(rows: list[tuple[int, datetime | None]], *, model: type[Model] = Deadline) -> None:
-    """Write (deadline id, next rung) pairs: one ``UPDATE … FROM unnest`` per 50 000 on PostgreSQL.
+def next_rungs_write(rows: list[tuple[int, datetime | None]], *, existing: bool = False) -> None:
+    """Write (deadline id, next rung) pairs: a rung is set, or deleted where it is None.
 
-    No history and no ``updated_at``: the column is derived from what the history records (the
-    due date, the statuses, the ladder). ``model`` lets migration orders/0011 pass its own.
+    No history and no ``updated_at``: the rung is derived from what the history records (the due
+    date, the statuses, the ladder). On PostgreSQL one statement per 50 000 rows over arrays
+    (``unnest``). ``existing``: every deadline with a rung has one already (the sweep, which read
+    them), so a plain UPDATE does instead of an INSERT … ON CONFLICT.
     """
     if not rows:
         return
-    table = model._meta.db_table
+    gone = [pk for pk, value in rows if value is None]
+    kept = [(pk, value) for pk, value in rows if value is not None]
     if connection.vendor != "postgresql":
-        by_value: dict[datetime | None, list[int]] = {}
-        for pk, value in rows:
-            by_value.setdefault(value, []).append(pk)
-        for value, pks in by_value.items():
-            for start in range(0, len(pks), 500):
-                model._default_manager.filter(pk__in=pks[start : start + 500]).update(next_alert_at=value)
+        for start in range(0, len(gone), 500):
+            NextRung.objects.filter(deadline_id__in=gone[start : start + 500]).delete()
+        NextRung.objects.bulk_create(
+            [NextRung(deadline_id=pk, at=value) for pk, value in kept],
+            update_conflicts=True,
+            unique_fields=["deadline"],
+            update_fields=["at"],
+            batch_size=500,
+        )
         return
-    # The statement runs with NEXT_RUNGS_ONLY set for its transaction: the dashboard's counts
-    # (orders.dashboard.tallies) need not look at an UPDATE that changes only next_alert_at.
-    sql = f"""
-        SELECT set_config('{NEXT_RUNGS_ONLY}', 'on', true);
-        UPDATE {table} AS d SET next_alert_at = r.at
-        FROM unnest(%s::bigint[], %s::timestamptz[]) AS r(id, at) WHERE d.id = r.id;
-        SELECT set_config('{NEXT_RUNGS_ONLY}', 'off', true);
-    """  # noqa: S608 - the table name from the model, values as parameters
-    # One query string: PostgreSQL runs its statements in one transaction (the caller's, or an implicit one).
+    # The table's name from the model, values as parameters.
+    table = NextRung._meta.db_table
+    if existing:
+        write = f"""UPDATE {table} AS n SET at = r.at
+            FROM unnest(%s::bigint[], %s::timestamptz[]) AS r(id, at) WHERE n.deadline_id = r.id"""  # noqa: S608
+    else:
+        write = f"""INSERT INTO {table} (deadline_id, at) SELECT id, at
+            FROM unnest(%s::bigint[], %s::timestamptz[]) AS r(id, at)
+            ON CONFLICT (deadline_id) DO UPDATE SET at = EXCLUDED.at"""  # noqa: S608
+    delete = f"DELETE FROM {table} WHERE deadline_id = ANY(%s::bigint[])"  # noqa: S608
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 50_000):
-            batch = rows[start : start + 50_000]
-            cursor.execute(sql, [[r[0] for r in batch], [r[1] for r in batch]])
+        for start in range(0, len(gone), 50_000):
+            cursor.execute(delete, [gone[start : start + 50_000]])
+        for start in range(0, len(kept), 50_000):
+            batch = kept[start : start + 50_000]
+            cursor.execute(write, [[r[0] for r in batch], [r[1] for r in batch]])
+
+
+def _clock_next_rungs_write(rows: list[tuple[int, datetime | None]]) -> None:
+    """Write (clock id, next rung) pairs: a few hundred clocks at most, one UPDATE per value."""
+    by_value: dict[datetime | None, list[int]] = {}
+    for pk, value in rows:
+        by_value.setdefault(value, []).append(pk)
+    for value, pks in by_value.items():
+        for start in range(0, len(pks), 500):
+            InvestigationClock.objects.filter(pk__in=pks[start : start + 500]).update(next_alert_at=value)
 
 
 @dataclass(frozen=True)
@@ -362,7 +385,7 @@ def next_rung_problems(
     rungs = ladder()
     if deadlines is None:
         deadlines = Deadline.objects.all()
-    deadlines = deadlines.filter(Q(next_alert_at__isnull=False) | Q(status__in=ACTIVE_DEADLINE_STATUSES))
+    deadlines = deadlines.filter(Q(next_rung__isnull=False) | Q(status__in=ACTIVE_DEADLINE_STATUSES))
     zones = dict(Authority.objects.values_list("pk", "jurisdiction__time_zone"))
     raised: dict[int, set[str]] = {}
     for deadline_id, level in Alert.objects.filter(
@@ -371,7 +394,7 @@ def next_rung_problems(
         raised.setdefault(deadline_id, set()).add(level)
     problems: list[NextRungProblem] = []
     rows = deadlines.order_by("pk").values_list(
-        "pk", "status", "due_on", "order__status", "order__authority_id", "next_alert_at"
+        "pk", "status", "due_on", "order__status", "order__authority_id", "next_rung__at"
     )
     for pk, status, due_on, order_status, authority_id, stored in rows.iterator(chunk_size=20_000):
         zone = zones[authority_id]
@@ -529,17 +552,39 @@ def _notify(candidates: list[tuple[int, int, int]], now: datetime) -> int:
         ).values_list("pk", "alert_email", "email")
     }
     rows = [
-        Notification(
-            user_id=user_id,
-            alert_id=alert_id,
-            created_at=now,
-            email_status=_first_email_status(*recipients[user_id]),
-        )
+        (user_id, alert_id, _first_email_status(*recipients[user_id]))
         for alert_id, user_id, investigation in candidates
         if (investigation, user_id) in allowed
     ]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
+    _notifications_insert(rows, now)
     return len(rows)
+
+
+def _notifications_insert(rows: list[tuple[int, int, str]], now: datetime) -> None:
+    """INSERT (user, alert, e-mail status) rows created ``now``; one that exists already is skipped.
+
+    On PostgreSQL, one statement per 50 000 rows over arrays (``unnest``), as ``alerts_insert``:
+    a first sweep at full scale notifies more than 100 000 people, and building the model
+    instances and their SQL cost more than inserting them. The columns not given are those
+    that start empty (NULL), or as the model's defaults say.
+    """
+    if connection.vendor != "postgresql":
+        notifications = [
+            Notification(user_id=user_id, alert_id=alert_id, created_at=now, email_status=status)
+            for user_id, alert_id, status in rows
+        ]
+        Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=5000)
+        return
+    sql = f"""
+        INSERT INTO {Notification._meta.db_table}
+            (user_id, alert_id, created_at, email_status, email_attempts, email_error, email_claimed_for_digest)
+        SELECT u, a, %s, st, 0, '', false FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[]) AS r(u, a, st)
+        ON CONFLICT DO NOTHING
+    """  # noqa: S608 - the table name from the model, values as parameters
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 50_000):
+            batch = rows[start : start + 50_000]
+            cursor.execute(sql, [now, [r[0] for r in batch], [r[1] for r in batch], [r[2] for r in batch]])
 
 
 def _first_email_status(preference: str, has_address: bool) -> str:

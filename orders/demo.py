@@ -20,7 +20,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -40,7 +40,7 @@ from casework.models import (
     Statute,
 )
 from orders import services
-from orders.alerts import next_rung_of
+from orders.alerts import next_rung_of, next_rungs_write
 from orders.deadlines import compute_due, parse_rule, roll_forward
 from orders.models import ComplianceSubmission, CourtProceeding, Deadline, Order, OrderStatus, Term
 
@@ -534,6 +534,7 @@ def _create_in_bulk(items: Sequence[tuple[_OrderPlan, Investigation]]) -> list[t
     now = timezone.now()
     issued: list[Order] = []
     recomputed: list[Deadline] = []
+    rungs: list[tuple[int, datetime | None]] = []
     for (plan, _), order, order_deadlines in zip(items, orders, deadlines, strict=True):
         if plan.issued_on is None:
             continue
@@ -549,20 +550,20 @@ def _create_in_bulk(items: Sequence[tuple[_OrderPlan, Investigation]]) -> list[t
         for deadline in sorted(order_deadlines, key=lambda d: (d.due_on is None, d.due_on or date.min, d.pk)):
             services.deadline_apply_computation(deadline, services.deadline_compute(order, deadline.rule))
             deadline.original_due_on = deadline.due_on
-            deadline.next_alert_at = next_rung_of(
+            at = next_rung_of(
                 status=deadline.status,
                 due_on=deadline.due_on,
                 order_status=order.status,
                 time_zone=order.authority.jurisdiction.time_zone,
             )
+            rungs.append((deadline.pk, at))
             deadline.updated_at = now
             recomputed.append(deadline)
     Order.objects.bulk_update(issued, ["issued_on", "served_on", "status", "updated_at"])
     Order.history.bulk_history_create(issued, update=True, default_change_reason="order issued")
-    Deadline.objects.bulk_update(
-        recomputed, ["due_on", "original_due_on", "explanation", "steps", "next_alert_at", "updated_at"]
-    )
+    Deadline.objects.bulk_update(recomputed, ["due_on", "original_due_on", "explanation", "steps", "updated_at"])
     Deadline.history.bulk_history_create(recomputed, update=True, default_change_reason="computed on issue")
+    next_rungs_write(rungs)
     return list(zip(orders, terms, strict=True))
 
 

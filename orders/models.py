@@ -7,9 +7,11 @@ numbers, one alert per (deadline, due date, level), valid choices, dates in orde
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.admin import display as admin_display
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -282,16 +284,7 @@ class Deadline(models.Model):
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    # When the sweep must next look at this deadline: the start (local midnight in the issuing
-    # authority's time zone) of the first rung of its ladder not yet looked at. The services set it
-    # to the first rung of the due date whenever the due date or whether it may alert changes; the
-    # sweep moves it to the rung after the one it raised. Never later than the next alert owed, so
-    # the sweep reads only the deadlines whose rung has come (orders.alerts, "The next rung").
-    # Empty when the deadline cannot alert: not running, no due date yet, or its order does not
-    # alert (ORDER_STATUSES_NOT_ALERTING). Derived, so not in the audit trail.
-    next_alert_at = models.DateTimeField(_("next alert from"), null=True, blank=True, editable=False)
-
-    history = HistoricalRecords(excluded_fields=["next_alert_at"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -309,7 +302,7 @@ class Deadline(models.Model):
             # Not partial: it is also the index of the order foreign key (cascading deletes).
             models.Index(fields=["order"], include=["due_on", "status", "met_on"], name="orders_deadline_order_counts"),
             # Active deadlines by due date ("my deadlines"), with the term the deadlines list joins;
-            # the dashboard's next deadlines. (The sweep reads orders_deadline_next_rung below.)
+            # the dashboard's next deadlines. (The sweep reads NextRung's index instead.)
             models.Index(
                 fields=["due_on"],
                 include=["term"],
@@ -323,13 +316,6 @@ class Deadline(models.Model):
                 include=["term"],
                 name="orders_deadline_owed_due",
                 condition=Q(status__in=OWED_DEADLINE_STATUSES),
-            ),
-            # The sweep (orders.alerts.sweep_deadlines): the running deadlines whose next rung has come,
-            # ``next_alert_at <= now``; the others, and those that cannot alert, are not read.
-            models.Index(
-                fields=["next_alert_at"],
-                name="orders_deadline_next_rung",
-                condition=Q(status__in=ACTIVE_DEADLINE_STATUSES, next_alert_at__isnull=False),
             ),
             # The deadlines list's stayed deadlines (orders.dashboard.stayed_q).
             models.Index(fields=["term"], name="orders_deadline_stayed", condition=Q(status="stayed")),
@@ -391,6 +377,47 @@ class Deadline(models.Model):
             self._take_order_from_term()
             if problem := self.order_problem():
                 raise ValidationError({"order": problem})
+
+    @property
+    @admin_display(description=_("next alert from"))
+    def next_alert_at(self) -> datetime | None:
+        """When the sweep next looks at this deadline (its ``NextRung``), or None when it cannot alert."""
+        try:
+            return self.next_rung.at
+        except NextRung.DoesNotExist:
+            return None
+
+
+class NextRung(models.Model):
+    """When the sweep must next look at a deadline that can alert (orders.alerts, "The next rung").
+
+    The start (local midnight in the issuing authority's time zone) of the first rung of the
+    deadline's ladder not yet looked at. The services set it to the first rung of the due date
+    whenever the due date or whether the deadline may alert changes; the sweep moves it to the rung
+    after the one it raised. Never later than the next alert owed, so the sweep reads only the
+    deadlines whose rung has come. A deadline that cannot alert (not running, no due date yet, its
+    order not alerting: ORDER_STATUSES_NOT_ALERTING) has no row. Derived, so not in the audit trail.
+
+    A table of its own, two columns wide: the sweep moves the next rung of every deadline it
+    reads, and an UPDATE of an indexed column of orders_deadline would write a new entry in each of
+    that table's indexes (docs/performance.md).
+    """
+
+    deadline = models.OneToOneField(
+        Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, primary_key=True, related_name="next_rung"
+    )
+    at = models.DateTimeField(_("next alert from"))
+
+    class Meta:
+        verbose_name = _("next rung")
+        verbose_name_plural = _("next rungs")
+        indexes = [
+            # The sweep (orders.alerts.sweep_deadlines): the deadlines whose next rung has come, ``at <= now``.
+            models.Index(fields=["at"], name="orders_nextrung_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deadline_id}: {self.at.isoformat()}"
 
 
 class Stay(models.Model):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from casework.calendars import Calendar, authority_today, calendar_for
 from casework.models import Authority, Investigation, User
 from casework.services import save_recorded, set_m2m_recorded
-from orders.alerts import deadlines_set_next_rung, next_rung_of
+from orders.alerts import deadlines_set_next_rung, next_rung_of, next_rungs_write
 from orders.deadlines import (
     Computation,
     RuleError,
@@ -175,8 +175,8 @@ def term_add(
     deadline = Deadline(term=term, order=order, rule=rule.as_dict(), verified=verified, note=note)
     deadline_apply_computation(deadline, deadline_compute(order, deadline.rule))
     deadline.original_due_on = deadline.due_on
-    _set_next_rung(deadline, order)  # a draft's: none
     save_recorded(deadline, actor=actor, reason="deadline set")
+    _set_next_rung(deadline, order)  # a draft's: none
     return term
 
 
@@ -259,8 +259,8 @@ def order_issue(*, actor: User | None, order: Order, issued_on: date, served_on:
     for deadline in Deadline.objects.filter(term__order=order).select_related("term"):
         deadline_apply_computation(deadline, deadline_compute(order, deadline.rule))
         deadline.original_due_on = deadline.due_on
-        _set_next_rung(deadline, order)
         save_recorded(deadline, actor=actor, reason="computed on issue")
+        _set_next_rung(deadline, order)
     return order
 
 
@@ -290,8 +290,8 @@ def order_record_service(*, actor: User | None, order: Order, served_on: date) -
         if parse_rule(deadline.rule).start == "served_on" and not deadline.extensions.exists():
             deadline_apply_computation(deadline, deadline_compute(order, deadline.rule))
             deadline.original_due_on = deadline.original_due_on or deadline.due_on
-            _set_next_rung(deadline, order)
             save_recorded(deadline, actor=actor, reason="computed from service")
+            _set_next_rung(deadline, order)
     return order
 
 
@@ -375,19 +375,21 @@ def _deadline_for_update(deadline: Deadline) -> Deadline:
     )
 
 
-def _set_next_rung(deadline: Deadline, order: Order) -> str:
-    """Set when the sweep next looks at ``deadline`` after its due date or status changed; the field to save.
+def _set_next_rung(deadline: Deadline, order: Order) -> None:
+    """Set when the sweep next looks at ``deadline``, saved, after its due date or status changed.
 
     The start of its due date's first rung, or none when it cannot alert (``orders.alerts.next_rung_of``).
     ``order`` is the deadline's, current, with its authority's jurisdiction loaded.
     """
-    deadline.next_alert_at = next_rung_of(
+    at = next_rung_of(
         status=deadline.status,
         due_on=deadline.due_on,
         order_status=order.status,
         time_zone=order.authority.jurisdiction.time_zone,
     )
-    return "next_alert_at"
+    next_rungs_write([(deadline.pk, at)])
+    # The deadline's ``next_alert_at`` reads its rung: forget the one it may hold.
+    deadline._state.fields_cache.pop("next_rung", None)
 
 
 @transaction.atomic
@@ -425,7 +427,7 @@ def deadline_stay(
     )
     save_recorded(stay, actor=actor, reason="stay recorded")
     deadline.status = DeadlineStatus.STAYED
-    fields = ["status", "updated_at", _set_next_rung(deadline, deadline.term.order)]
+    fields = ["status", "updated_at"]
     if provision:
         authority = deadline.term.order.authority
         french = authority.judicial_review_stay_fr if provision == authority.judicial_review_stay else ""
@@ -435,6 +437,7 @@ def deadline_stay(
         )
         fields += ["steps", "explanation"]
     save_recorded(deadline, actor=actor, reason="stayed", update_fields=fields)
+    _set_next_rung(deadline, deadline.term.order)
     return stay
 
 
@@ -454,19 +457,14 @@ def deadline_stay_lift(*, actor: User | None, deadline: Deadline, lifted_on: dat
     deadline.due_on = date.fromisoformat(change["due_on"])
     deadline.status = DeadlineStatus.EXTENDED if deadline.extensions.exists() else DeadlineStatus.OPEN
     _add_change(deadline, change)
-    return save_recorded(
+    save_recorded(
         deadline,
         actor=actor,
         reason="stay lifted",
-        update_fields=[
-            "due_on",
-            "status",
-            "explanation",
-            "steps",
-            "updated_at",
-            _set_next_rung(deadline, deadline.term.order),
-        ],
+        update_fields=["due_on", "status", "explanation", "steps", "updated_at"],
     )
+    _set_next_rung(deadline, deadline.term.order)
+    return deadline
 
 
 @transaction.atomic
@@ -507,15 +505,9 @@ def deadline_extend(
         deadline,
         actor=actor,
         reason="extended",
-        update_fields=[
-            "due_on",
-            "status",
-            "explanation",
-            "steps",
-            "updated_at",
-            _set_next_rung(deadline, deadline.term.order),  # the ladder starts again for the new date
-        ],
+        update_fields=["due_on", "status", "explanation", "steps", "updated_at"],
     )
+    _set_next_rung(deadline, deadline.term.order)  # the ladder starts again for the new date
     return extension
 
 
@@ -533,12 +525,14 @@ def deadline_close(
     deadline.met_on = (on or authority_today(deadline.term.order.authority)) if status == "met" else None
     if reason:
         deadline.note = reason[:500]
-    return save_recorded(
+    save_recorded(
         deadline,
         actor=actor,
         reason=reason or f"deadline {status}",
-        update_fields=["status", "met_on", "note", "updated_at", _set_next_rung(deadline, deadline.term.order)],
+        update_fields=["status", "met_on", "note", "updated_at"],
     )
+    _set_next_rung(deadline, deadline.term.order)
+    return deadline
 
 
 # --- Compliance and the courts ----------------------------------------------------------------
@@ -858,11 +852,12 @@ def deadlines_recompute_report(*, actor: User | None, deadlines: Sequence[Deadli
         if due != before:
             reason = f"recomputed: {before} → {due} (the {cal.name})"
             outcome = "moved"
-            fields.append(_set_next_rung(deadline, order))
         else:
             reason = f"explanation restated: the {cal.name}"
             outcome = "restated"
         save_recorded(deadline, actor=actor, reason=reason, update_fields=fields)
+        if outcome == "moved":
+            _set_next_rung(deadline, order)
         results.append(Recomputation(deadline, before, due, outcome, reason))
     return results
 

@@ -161,12 +161,7 @@ def _order_facts(orders: str, sign: int) -> str:
     FROM {orders} o WHERE o.status <> '{OrderStatus.DRAFT.value}'"""
 
 
-# Set (for its transaction) by the one writer that changes nothing the tallies count, the sweep and the loaders
-# moving deadlines' next rungs (orders.alerts.next_rungs_write): the deadlines' UPDATE trigger then skips
-# comparing the statement's old and new rows (3.3 s for 400 000 rows at full scale).
-NEXT_RUNGS_ONLY = "orders.next_rungs_only"
-
-# Deadlines whose counted facts changed in an UPDATE (a sweep moving next rungs changes none).
+# Deadlines whose counted facts changed in an UPDATE.
 _DEADLINE_CHANGED = """(SELECT o.* FROM {side} o JOIN {other} n ON n.id = o.id
     WHERE (o.status, o.due_on, o.met_on, o.order_id) IS DISTINCT FROM (n.status, n.due_on, n.met_on, n.order_id))"""
 _ORDER_CHANGED = """(SELECT o.* FROM {side} o JOIN {other} n ON n.id = o.id
@@ -186,8 +181,6 @@ BEGIN
     {_apply(DEADLINE_TALLY, DEADLINE_KEY, _scoped(_deadline_facts("new_rows", 1)))}
   ELSIF TG_OP = 'DELETE' THEN
     {_apply(DEADLINE_TALLY, DEADLINE_KEY, _scoped(_deadline_facts("old_rows", -1)))}
-  ELSIF current_setting('{NEXT_RUNGS_ONLY}', true) = 'on' THEN
-    NULL;  -- orders.alerts.next_rungs_write: only next_alert_at changes, no counted fact
   ELSE
     {_apply(DEADLINE_TALLY, DEADLINE_KEY, _scoped(changed))}
   END IF;

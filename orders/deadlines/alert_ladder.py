@@ -7,7 +7,7 @@ functions of dates: the sweep (``orders.alerts``) and the order page both read i
 
 A *rung* is a day on which the level may change (``T-30``, ``T-14``… ``T+1``, ``T+8``…);
 the level reached on a day (``current_level``) is the last rung's. Each deadline keeps the
-start of the next rung the sweep must look at (``Deadline.next_alert_at``):
+start of the next rung the sweep must look at (``NextRung.at``):
 ``first_rung_day`` when its due date is set, ``next_rung_day`` once the sweep raised the
 current one, each taken from local midnight in the authority's time zone (``day_starts_at``).
 """
@@ -82,7 +82,7 @@ def rung_dates(due_on: date, until: date, rungs: dict[str, Any] | None = None) -
     return found
 
 
-# --- The next rung (``Deadline.next_alert_at``) -----------------------------------------------------
+# --- The next rung (``NextRung.at``) --------------------------------------------------------------
 #
 # Offsets are days from the due date (``T-7`` is -7). The rungs are every offset at which
 # ``current_level`` may change: the days before, the due date (when ``on_due``), and the

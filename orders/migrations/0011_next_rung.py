@@ -9,7 +9,8 @@
 3. Build the partial index the sweep reads, once the column is filled.
 
 The statuses are written out as they are at this migration (``ACTIVE_DEADLINE_STATUSES``,
-``ORDER_STATUSES_NOT_ALERTING``); ``manage.py recompute_next_rungs`` does step 2 at any time.
+``ORDER_STATUSES_NOT_ALERTING``); ``manage.py recompute_next_rungs`` does step 2 at any time. (Since orders/0017 the next rungs
+are a table of their own, ``NextRung``; this migration writes the column as it was.)
 """
 
 from django.db import migrations, models
@@ -18,8 +19,27 @@ ACTIVE = ("open", "extended")
 ORDERS_NOT_ALERTING = ("draft", "withdrawn", "quashed", "complied", "stayed")
 
 
+def write(Deadline, rows) -> None:
+    """The (deadline id, next rung) pairs into the column, as the writer of this migration's time did."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        by_value: dict = {}
+        for pk, value in rows:
+            by_value.setdefault(value, []).append(pk)
+        for value, pks in by_value.items():
+            for start in range(0, len(pks), 500):
+                Deadline.objects.filter(pk__in=pks[start : start + 500]).update(next_alert_at=value)
+        return
+    sql = """UPDATE orders_deadline AS d SET next_alert_at = r.at
+        FROM unnest(%s::bigint[], %s::timestamptz[]) AS r(id, at) WHERE d.id = r.id"""
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 50_000):
+            batch = rows[start : start + 50_000]
+            cursor.execute(sql, [[r[0] for r in batch], [r[1] for r in batch]])
+
+
 def fill(apps, schema_editor):
-    from orders.alerts import next_rungs_write
     from orders.deadlines.alert_ladder import day_starts_at, first_rung_day, ladder
 
     Deadline = apps.get_model("orders", "Deadline")
@@ -36,7 +56,7 @@ def fill(apps, schema_editor):
         if (day, zone) not in starts:
             starts[day, zone] = day_starts_at(day, zone)
         rows.append((pk, starts[day, zone]))
-    next_rungs_write(rows, model=Deadline)
+    write(Deadline, rows)
 
 
 class Migration(migrations.Migration):

@@ -2,6 +2,8 @@
 
 ``orders.alerts.next_rungs_write`` sets ``orders.next_rungs_only`` for its transaction; the trigger
 function, replaced here, then returns without comparing the statement's old and new rows.
+(Since orders/0017 the next rungs are a table of their own and the function, taken from
+``orders.dashboard.tallies`` as it is now, has no such skip.)
 """
 
 from django.db import migrations

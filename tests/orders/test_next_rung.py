@@ -1,8 +1,9 @@
 """Issue 14: the sweep reads only the deadlines whose next rung has come, and raises what it always raised.
 
 - The ladder's rungs (``orders.deadlines.alert_ladder``): the level never changes between two rungs.
-- Each service keeps ``Deadline.next_alert_at``; so do the case import and the bulk function.
-- The sweep reads the deadlines through the partial index and moves their next rung on.
+- Each service keeps a deadline's next rung (``NextRung``, read as ``Deadline.next_alert_at``); so do the
+  case import and the bulk function.
+- The sweep reads the deadlines through the rungs' index and moves their next rung on, writing no deadline.
 - ``next_rung_problems`` / ``recompute_next_rungs --check`` catch a missing or wrong next rung,
   and ``recompute_next_rungs`` mends it.
 - The property: for random histories (issue, stays, lifts, extensions, closes, order statuses, court
@@ -50,6 +51,7 @@ from orders.models import (
     Alert,
     CourtProceeding,
     Deadline,
+    NextRung,
     Order,
     OrderStatus,
 )
@@ -206,7 +208,7 @@ def test_stays_extensions_and_closes_keep_it(bc_order: Order, carol: User) -> No
 
 def test_an_order_stayed_stops_alerting_and_starts_again(bc_order: Order) -> None:
     order_set_status(actor=None, order=bc_order, status="stayed")
-    assert list(Deadline.objects.filter(order=bc_order).values_list("next_alert_at", flat=True)) == [None, None]
+    assert list(Deadline.objects.filter(order=bc_order).values_list("next_rung__at", flat=True)) == [None, None]
     order_set_status(actor=None, order=bc_order, status="issued")
     assert term_one(bc_order).next_alert_at == vancouver_midnight("2021-12-26")
     assert next_rung_problems(at("2022-01-01T00:00:00")) == []
@@ -254,7 +256,7 @@ def test_the_case_import_sets_it_from_the_status_it_restores(ref: Ref, carol: Us
         },
     }
     case_import(case, actor=carol)
-    assert dict(Deadline.objects.values_list("order__number", "next_alert_at")) == {
+    assert dict(Deadline.objects.values_list("order__number", "next_rung__at")) == {
         "I-1": vancouver_midnight("2021-12-26"),
         "I-2": None,
     }
@@ -313,7 +315,16 @@ def test_a_sweep_with_nothing_due_reads_nothing_whatever_the_number_of_deadlines
     assert len(queries.captured_queries) == 3, [q["sql"] for q in queries.captured_queries]
 
 
-def test_the_sweep_reads_the_partial_index(require_postgres: None, bc_order: Order) -> None:
+def test_the_sweep_writes_no_deadline_row(bc_order: Order) -> None:
+    """It moves next rungs in their own narrow table: no UPDATE of orders_deadline rewrites its indexes."""
+    with CaptureQueriesContext(connection) as queries:
+        assert [a.level for a in sweep_deadlines(at("2022-01-18T17:00:00"))] == ["T-7"]
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert writes and not [sql for sql in writes if '"orders_deadline"' in sql or "orders_deadline " in sql], writes
+    assert term_one(bc_order).next_alert_at == vancouver_midnight("2022-01-24")
+
+
+def test_the_sweep_reads_the_rungs_index(require_postgres: None, bc_order: Order) -> None:
     with CaptureQueriesContext(connection) as queries:
         sweep_deadlines(at("2022-01-01T00:00:00"))
     (select,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")][:1]
@@ -321,14 +332,14 @@ def test_the_sweep_reads_the_partial_index(require_postgres: None, bc_order: Ord
         cursor.execute("SET LOCAL enable_seqscan = off")  # a table of two rows is read whole otherwise
         cursor.execute(f"EXPLAIN {select}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "orders_deadline_next_rung" in plan, plan
+    assert "orders_nextrung_at" in plan, plan
 
 
 def test_it_clears_a_next_rung_left_on_a_deadline_that_cannot_alert(bc_order: Order) -> None:
     # The order's status written past the service (an admin's SQL): the sweep finds it and lets it go.
     Order.objects.filter(pk=bc_order.pk).update(status="stayed")
     assert sweep_deadlines(at("2022-01-18T17:00:00")) == []
-    assert Deadline.objects.filter(order=bc_order, next_alert_at__isnull=False).count() == 1  # term 2: not due yet
+    assert Deadline.objects.filter(order=bc_order, next_rung__isnull=False).count() == 1  # term 2: not due yet
     assert term_one(bc_order).next_alert_at is None
 
 
@@ -338,8 +349,10 @@ def test_it_clears_a_next_rung_left_on_a_deadline_that_cannot_alert(bc_order: Or
 def test_the_check_catches_a_missing_or_wrong_next_rung_and_the_command_mends_it(bc_order: Order) -> None:
     now = at("2022-01-18T17:00:00")
     sweep_deadlines(now)  # T-7 raised; next: T-1
-    Deadline.objects.filter(order=bc_order, term__number=1).update(next_alert_at=vancouver_midnight("2022-01-26"))
-    Deadline.objects.filter(order=bc_order, term__number=2).update(next_alert_at=None)
+    NextRung.objects.filter(deadline__order=bc_order, deadline__term__number=1).update(
+        at=vancouver_midnight("2022-01-26")
+    )
+    NextRung.objects.filter(deadline__order=bc_order, deadline__term__number=2).delete()
     problems = {p.problem for p in next_rung_problems(now)}
     assert problems == {"after T-1 (2022-01-24), not raised", "missing"}
     # A due date moved behind the column's back: its rung is not one of the new date's.
@@ -370,8 +383,8 @@ def test_a_change_of_the_ladder_takes_effect_after_the_command(bc_order: Order) 
 
 
 def test_a_bulk_loader_sets_it_with_one_read_and_one_write(require_postgres: None, bc_order: Order) -> None:
-    Deadline.objects.filter(order=bc_order).update(next_alert_at=None)
-    # The authorities' time zones, the deadlines, the UPDATE … FROM unnest of those that change.
+    NextRung.objects.filter(deadline__order=bc_order).delete()
+    # The authorities' time zones, the deadlines, the INSERT … FROM unnest of those that change.
     with CaptureQueriesContext(connection) as queries:
         assert deadlines_set_next_rung(Deadline.objects.filter(order=bc_order)) == 2
     assert len(queries.captured_queries) == 3

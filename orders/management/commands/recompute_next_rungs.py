@@ -1,6 +1,6 @@
 """``manage.py recompute_next_rungs [--check] [--now ISO-8601] [--json]``.
 
-Each deadline keeps when the sweep must next look at it (``Deadline.next_alert_at``, the start
+Each deadline keeps when the sweep must next look at it (its ``NextRung``, the start
 of a rung of its alert ladder in its authority's time zone). Run this after a change of the
 ladder settings (``ORDERS_ALERT_DAYS_BEFORE``, ``ORDERS_ALERT_LATE_EVERY``), of a jurisdiction's
 time zone, or after writing deadlines or order statuses outside the services: every deadline gets
