@@ -166,7 +166,7 @@ def _term_intro(deadline: Deadline) -> str:
 @require_GET
 def order_list(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    filters = OrderFilter(request.GET)
+    filters = OrderFilter(request.GET, request=request)
     table = configure(OrderTable(selectors.order_list(user, filters)), request)
     context = {"filter": filters, "table": table, "filtered": any(request.GET.get(name) for name in filters.filters)}
     return render(request, "orders/order_list.html", context)

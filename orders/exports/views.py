@@ -63,7 +63,9 @@ def _today() -> str:
 def orders_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The orders list as CSV: the same orders, filters and order as the page, every row (not one page)."""
     user = _staff(request)
-    orders = spreadsheets.orders_for_csv(user, OrderFilter(request.GET)).iterator(chunk_size=spreadsheets.CSV_CHUNK)
+    orders = spreadsheets.orders_for_csv(user, OrderFilter(request.GET, request=request)).iterator(
+        chunk_size=spreadsheets.CSV_CHUNK
+    )
     rows = spreadsheets.order_csv_rows(orders, absolute=request.build_absolute_uri)
     return _csv_response(spreadsheets.csv_stream(spreadsheets.ORDER_COLUMNS, rows), f"orders-{_today()}.csv")
 
@@ -74,7 +76,7 @@ def deadlines_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Deadlines as CSV: of the orders list's orders (same filters), or with ``mine=1`` the "my deadlines" rows."""
     user = _staff(request)
     mine = request.GET.get("mine") == "1"
-    filters = None if mine else OrderFilter(request.GET)
+    filters = None if mine else OrderFilter(request.GET, request=request)
     deadlines = spreadsheets.deadlines_for_csv(user, filters, mine=mine).iterator(chunk_size=spreadsheets.CSV_CHUNK)
     rows = spreadsheets.deadline_csv_rows(deadlines, absolute=request.build_absolute_uri)
     name = "my-deadlines" if mine else "deadlines"
@@ -111,7 +113,7 @@ def export_new(request: HttpRequest) -> HttpResponse:
     """Choose orders (the orders list's filters preselect them) and a language; build the bundle."""
     user = _staff(request)
     permissions.check_may_export_bundles(user)
-    filters = OrderFilter(request.GET)
+    filters = OrderFilter(request.GET, request=request)
     form = BundleForm(request.POST if request.method == "POST" else None, user=user)
     selected: set[int] = set()
     if request.method == "POST":

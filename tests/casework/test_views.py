@@ -172,6 +172,19 @@ def test_it_shows_an_empty_state(client: Client, bob: User) -> None:
     assert "No investigation matches these filters." in html
 
 
+def test_words_longer_than_a_search_takes_answer_with_no_row_and_say_why(
+    client: Client, bob: User, joint_investigation: Investigation
+) -> None:
+    client.force_login(bob)
+    response = client.get(reverse("casework:investigation_list"), {"q": "Example" + "x" * 1_000_000})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "at most 200 characters" in html
+    assert ">PIPEDA-000001</a>" not in html
+    html = client.get(reverse("casework:investigation_list"), {"q": "Example"}).content.decode()
+    assert ">PIPEDA-000001</a>" in html
+
+
 def test_it_offers_to_open_an_investigation_only_to_investigators(client: Client, bob: User, carol: User) -> None:
     url = reverse("casework:investigation_create")
     client.force_login(bob)
