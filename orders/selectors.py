@@ -28,7 +28,7 @@ from django.utils.translation import ngettext
 
 from casework.dates import shift
 from casework.history import HISTORY_LIMIT, HistoryEntry, Tracked, historical, history
-from casework.models import Investigation, User
+from casework.models import Authority, Investigation, User
 from orders.bilingual import language_in_sentence
 from orders.deadlines import (
     days_late,
@@ -140,18 +140,30 @@ def _next_due() -> Subquery:
 def order_list(user: User, filters: OrderFilter | None = None) -> QuerySet[Order]:
     """The orders ``user`` may see, narrowed by the list's filters, ready for its table.
 
-    A page costs one query (with its authority, jurisdiction, investigation and
-    next due date), plus the paginator's count. An invalid filter value is ignored
+    A page costs one query (with its authority, investigation, the authority's time zone
+    and next due date), plus the paginator's count. An invalid filter value is ignored
     (its error is shown on the form).
+
+    The time zone (``authority_time_zone``) is a subquery that PostgreSQL computes for the
+    page's rows only: a join to the jurisdictions, when a search makes the planner expect
+    a handful of rows, was read again for each jurisdiction (70 ms at full scale).
     """
     queryset = orders_visible_to(user)
     if filters is not None:
         filters.is_valid()
         queryset = filters.filter_queryset(queryset)
     return (
-        queryset.select_related("authority__jurisdiction", "investigation")
-        .annotate(next_due=_next_due())
+        queryset.select_related("authority", "investigation")
+        .annotate(next_due=_next_due(), authority_time_zone=_authority_time_zone())
         .order_by(F("issued_on").desc(nulls_first=True), "authority_code", "number")
+    )
+
+
+def _authority_time_zone() -> Subquery:
+    """The time zone of the order's authority (its jurisdiction's)."""
+    return Subquery(
+        Authority.objects.filter(pk=OuterRef("authority_id")).values("jurisdiction__time_zone")[:1],
+        output_field=models.CharField(),
     )
 
 

@@ -1,6 +1,6 @@
 """The orders table, the "my deadlines" table and the deadlines list's table.
 
-Cells read only what the selectors fetched (authority with its jurisdiction,
+Cells read only what the selectors fetched (authority with its jurisdiction or its time zone,
 investigation, the annotated next due date), so a page costs the same queries
 for 1 or 100 rows. Days left or late are counted in each authority's time zone.
 """
@@ -98,7 +98,9 @@ class OrderTable(tables.Table):
             return "—"
         if record.status in ORDER_STATUSES_NOT_RUNNING:
             return _date(next_due)
-        state = due_state(next_due, "open", self.today(record.authority.jurisdiction.time_zone))
+        # The list's selector brings the time zone along (orders.selectors.order_list).
+        time_zone = getattr(record, "authority_time_zone", None) or record.authority.jurisdiction.time_zone
+        state = due_state(next_due, "open", self.today(time_zone))
         return format_html("{}<br>{}", _date(next_due), due_badge(state))
 
     def order_number(self, queryset: QuerySet[Order], is_descending: bool) -> tuple[QuerySet[Order], bool]:
