@@ -14,11 +14,11 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from casework.filters import SEARCH_MAX_LENGTH
-from casework.lookups import AmongIds
+from casework.lookups import among_ids_read_first
 from casework.models import Authority, Investigation
 from casework.permissions import investigations_visible_to
 from orders.models import ORDER_STATUSES_NOT_RUNNING, Order, OrderStatus
@@ -161,5 +161,5 @@ class OrderFilter(StrictFilterSet):
             Q(number__icontains=value)
             | Q(title__icontains=value)
             | Q(legal_basis__icontains=value)
-            | AmongIds(F("investigation_id"), Subquery(by_title))
+            | among_ids_read_first("investigation_id", by_title)
         )
