@@ -13,10 +13,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
+from casework.filters import SEARCH_MAX_LENGTH
+from casework.lookups import AmongIds
 from casework.models import CODE_VALIDATOR, Investigation, InvestigationStage, Participation
 
 if TYPE_CHECKING:
@@ -89,7 +91,10 @@ class InvestigationApiFilter(StrictFilterSet):
     )
     stage = choice_filter(InvestigationStage.choices, label=_("Stage"))
     search = django_filters.CharFilter(
-        method="filter_search", label=_("Search"), help_text=_("Words in the reference, title or summary.")
+        method="filter_search",
+        label=_("Search"),
+        help_text=_("Words in the reference, title or summary."),
+        max_length=SEARCH_MAX_LENGTH,
     )
 
     class Meta:
@@ -104,4 +109,8 @@ class InvestigationApiFilter(StrictFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value) | Q(summary__icontains=value))
+        # As the list's search (casework.filters): the matches read once, first, from the trigram indexes.
+        own = Investigation.objects.filter(
+            Q(reference__icontains=value) | Q(title__icontains=value) | Q(summary__icontains=value)
+        ).order_by()
+        return queryset.filter(AmongIds(F("pk"), Subquery(own.values("pk"))))

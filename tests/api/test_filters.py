@@ -99,6 +99,7 @@ def test_it_filters_investigations(client: APIClient, world: World) -> None:
         ("/api/documents/", {"language": "de"}, "language"),
         ("/api/investigations/", {"stage": "over"}, "stage"),
         ("/api/investigations/", {"authority": "<script>"}, "authority"),
+        ("/api/investigations/", {"search": "x" * 1_000_000}, "search"),  # more than 200 characters
         ("/api/orders/", {"page_size": "0"}, "page_size"),
         ("/api/orders/", {"page_size": "many"}, "page_size"),
     ],
