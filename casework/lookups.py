@@ -1,4 +1,8 @@
-"""Query expressions that tell PostgreSQL's planner how to read a set of ids."""
+"""Query expressions that tell PostgreSQL's planner how to read a set of ids.
+
+Each is a test ``column = something`` that PostgreSQL reads differently when written with ``ANY``:
+elsewhere (SQLite) it is written plainly.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,28 @@ from django.db import connection
 from django.db.models import BigIntegerField, BooleanField, F, Func, Q, QuerySet, Value
 
 
-class AmongIds(Func):
+class _AnyOf(Func):
+    """``left <joiner> right``; on PostgreSQL ``left = ANY(<opening> right <closing>)``."""
+
+    arity = 2
+    template = "%(expressions)s"
+    output_field = BooleanField()
+    conditional = True
+    # How each one is written on PostgreSQL, after "left = ANY(" and after "right".
+    opening = ""
+    closing = ")"
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="%(expressions)s" + self.closing,
+            arg_joiner=" = ANY(" + self.opening,
+            **extra_context,
+        )
+
+
+class AmongIds(_AnyOf):
     """``column`` is one of the ids a subquery returns: ``AmongIds(F("investigation_id"), Subquery(ids))``.
 
     Written ``column = ANY(ARRAY(subquery))`` on PostgreSQL: the subquery runs once, first, and
@@ -19,17 +44,21 @@ class AmongIds(Func):
     there are. Elsewhere (SQLite) ``column IN (subquery)``.
     """
 
-    arity = 2
-    template = "%(expressions)s"
     arg_joiner = " IN "
-    output_field = BooleanField()
-    conditional = True
+    opening = "ARRAY"  # the subquery compiles with its parentheses: ARRAY(SELECT …)
 
-    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        # The subquery compiles with its parentheses: ARRAY(SELECT …).
-        return self.as_sql(
-            compiler, connection, template="%(expressions)s)", arg_joiner=" = ANY(ARRAY", **extra_context
-        )
+
+class RowByRow(_AnyOf):
+    """``left = right``, written for PostgreSQL as ``left = ANY(ARRAY[right])``: the same test, which it can
+    neither hash nor turn into a hashed semi-join, so that a correlated ``EXISTS`` is looked up per row."""
+
+    arg_joiner = " = "
+    opening = "ARRAY["
+    closing = "])"
+
+
+class _AmongArray(_AnyOf):
+    """``column = ANY(array)``, the array a parameter (PostgreSQL only)."""
 
 
 def among_ids_read_first(column: str, ids: QuerySet[Any]) -> Q:
@@ -42,16 +71,5 @@ def among_ids_read_first(column: str, ids: QuerySet[Any]) -> Q:
     """
     if connection.vendor != "postgresql":
         return Q(**{f"{column}__in": ids})
-    return Q(
-        _AnyOfArray(F(column), Value(list(ids.values_list(flat=True)), output_field=ArrayField(BigIntegerField())))
-    )
-
-
-class _AnyOfArray(Func):
-    """``column = ANY(array)``."""
-
-    arity = 2
-    template = "%(expressions)s)"
-    arg_joiner = " = ANY("
-    output_field = BooleanField()
-    conditional = True
+    read = Value(list(ids.values_list(flat=True)), output_field=ArrayField(BigIntegerField()))
+    return Q(_AmongArray(F(column), read))

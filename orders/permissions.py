@@ -16,14 +16,14 @@ The pages, the API, the tasks, the e-mails and the exports all ask this module (
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from casework.lookups import RowByRow
 from casework.models import Authority, Investigation, Participation, User
 from casework.permissions import (
     can_edit_investigation,
@@ -63,25 +63,9 @@ def notifications_visible_to(user: User) -> QuerySet[Notification]:
         OuterRef("alert__deadline__order__investigation_id"), OuterRef("alert__clock__investigation_id")
     )
     return Notification.objects.filter(
-        Exists(investigations_visible_to(user).filter(_RowByRow(F("pk"), investigation))),
+        Exists(investigations_visible_to(user).filter(RowByRow(F("pk"), investigation))),
         user_id=user.pk,
     )
-
-
-class _RowByRow(Func):
-    """``left = right``, written for PostgreSQL as ``left = ANY(ARRAY[right])``: the same test, which it can
-    neither hash nor turn into a hashed semi-join, so that a correlated ``EXISTS`` is looked up per row."""
-
-    arity = 2
-    template = "%(expressions)s"
-    arg_joiner = " = "
-    output_field = BooleanField()
-    conditional = True
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="%(expressions)s])", arg_joiner=" = ANY(ARRAY[", **extra_context
-        )
 
 
 def can_change_order(user: User, order: Order) -> bool:
