@@ -62,7 +62,7 @@ class _AmongArray(_AnyOf):
 
 
 def among_ids_read_first(column: str, ids: QuerySet[Any]) -> Q:
-    """``column`` is one of ``ids`` (a one-column queryset), which is read now, in a query of its own.
+    """``column`` is one of ``ids`` (``values_list(name, flat=True)``), which is read now, in a query of its own.
 
     For a set that several queries of a page test (a list's count and its rows): read once, it
     reaches each of them as one array parameter (``column = ANY(%s)`` on PostgreSQL), whose size
@@ -71,5 +71,5 @@ def among_ids_read_first(column: str, ids: QuerySet[Any]) -> Q:
     """
     if connection.vendor != "postgresql":
         return Q(**{f"{column}__in": ids})
-    read = Value(list(ids.values_list(flat=True)), output_field=ArrayField(BigIntegerField()))
+    read = Value(list(ids), output_field=ArrayField(BigIntegerField()))
     return Q(_AmongArray(F(column), read))

@@ -156,7 +156,7 @@ class OrderFilter(StrictFilterSet):
             return queryset
         user = getattr(self.request, "user", None)
         investigations = investigations_visible_to(user) if user is not None else Investigation.objects.all()
-        by_title = investigations.filter(title__icontains=value).order_by().values("pk")
+        by_title = investigations.filter(title__icontains=value).order_by().values_list("pk", flat=True)
         return queryset.filter(
             Q(number__icontains=value)
             | Q(title__icontains=value)
