@@ -19,8 +19,9 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
+from casework.tables import WrittenRowsTable, choice_label
 from orders.bilingual import reader_language, term_text
-from orders.models import ORDER_STATUSES_NOT_RUNNING, Deadline, Order
+from orders.models import ORDER_STATUSES_NOT_RUNNING, Deadline, DeadlineStatus, Order, OrderStatus
 from orders.selectors import DueState, LocalToday, due_state
 
 # Bootstrap badge classes by tone; the badge's text always says the same in words.
@@ -47,21 +48,21 @@ def order_url(order: Order) -> str:
     return reverse("orders:detail", args=[order.authority.code, order.number])
 
 
-class OrderTable(tables.Table):
+class OrderTable(WrittenRowsTable):
     caption = _("Orders you can see. Column headers with links sort the table.")
 
     number = tables.Column(verbose_name=_("Number"), empty_values=())
     authority = tables.Column(verbose_name=_("Authority"), accessor="authority__code")
     investigation = tables.Column(verbose_name=_("Investigation"), accessor="investigation__reference")
     issued_on = tables.Column(verbose_name=_("Issued on"), attrs={"td": {"class": "text-nowrap"}})
-    status = tables.Column(verbose_name=_("Status"))
+    status = tables.Column(verbose_name=_("Status"), empty_values=())
     next_due = tables.Column(verbose_name=_("Next due date"), empty_values=())
 
     class Meta:
         model = Order
         fields = ("number", "authority", "investigation", "issued_on", "status", "next_due")
         sequence = fields
-        template_name = "orders/_table.html"
+        template_name = "_table.html"
         attrs = {"class": "table table-hover align-middle", "id": "orders"}
         empty_text = _("No order matches these filters.")
 
@@ -90,7 +91,7 @@ class OrderTable(tables.Table):
         return _date(value)
 
     def render_status(self, record: Order) -> str:
-        return capfirst(record.get_status_display())
+        return capfirst(choice_label(OrderStatus, record.status))
 
     def render_next_due(self, record: Order) -> SafeString | str:
         next_due: date | None = getattr(record, "next_due", None)
@@ -117,14 +118,14 @@ class OrderTable(tables.Table):
         return queryset.order_by(key, "authority_code", "number"), True
 
 
-class DeadlineTable(tables.Table):
+class DeadlineTable(WrittenRowsTable):
     """Deadlines still owed, soonest first (the order is the selector's; columns do not sort)."""
 
     caption = _("Deadlines still owed on your orders, soonest first.")
 
     due_on = tables.Column(verbose_name=_("Due on"), empty_values=(), orderable=False)
     left = tables.Column(verbose_name=_("Days left or late"), empty_values=(), orderable=False)
-    status = tables.Column(verbose_name=_("Status"), orderable=False)
+    status = tables.Column(verbose_name=_("Status"), empty_values=(), orderable=False)
     order = tables.Column(verbose_name=_("Order"), accessor="term__order__number", orderable=False)
     term = tables.Column(verbose_name=_("Term"), accessor="term__number", orderable=False)
     investigation = tables.Column(
@@ -135,7 +136,7 @@ class DeadlineTable(tables.Table):
         model = Deadline
         fields = ("due_on", "left", "status", "order", "term", "investigation")
         sequence = fields
-        template_name = "orders/_table.html"
+        template_name = "_table.html"
         attrs = {"class": "table table-hover align-middle", "id": "deadlines"}
         empty_text = _("No deadline is owed on your orders.")
 
@@ -166,7 +167,7 @@ class DeadlineTable(tables.Table):
         return due_badge(self._state(record))
 
     def render_status(self, record: Deadline) -> str:
-        return capfirst(record.get_status_display())
+        return capfirst(choice_label(DeadlineStatus, record.status))
 
     def render_order(self, record: Deadline) -> SafeString:
         order = self._order(record)
