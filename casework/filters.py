@@ -16,11 +16,10 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from casework.documents.selectors import documents_matching
-from casework.lookups import AmongIds
 from casework.models import Authority, Investigation, InvestigationStage, Participation
 
 
@@ -108,13 +107,11 @@ class InvestigationFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # The investigations matching on their own words, read from the trigram indexes (casework/0002)
-        # once, first, then looked up by id (``AmongIds``); testing each visible investigation's
-        # words instead costs what the user may see, not what the words find.
-        own = Investigation.objects.filter(
-            Q(reference__icontains=value) | Q(title__icontains=value) | Q(summary__icontains=value)
-        ).order_by()
-        return queryset.filter(Q(AmongIds(F("pk"), Subquery(own.values("pk")))) | documents_matching(value))
+        # The investigation's own words tested on its row: the planner reads them from the trigram
+        # indexes (casework/0002) when they are rare, and walks the list's order when they are common,
+        # stopping at the page's last row; the documents' matches are read once, first.
+        own = Q(reference__icontains=value) | Q(title__icontains=value) | Q(summary__icontains=value)
+        return queryset.filter(own | documents_matching(value))
 
     def filter_assigned(self, queryset: QuerySet[Investigation], name: str, value: str) -> QuerySet[Investigation]:
         user = getattr(self.request, "user", None)

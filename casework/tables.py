@@ -252,7 +252,9 @@ class CappedPaginator(Paginator):
         # A table's rows wrap its data, which wraps the queryset: count that, unsorted (any rows will do).
         queryset = getattr(getattr(rows, "data", None), "data", rows)
         if isinstance(queryset, QuerySet):
-            return queryset.order_by()[: self.cap + 1].count()
+            # The ids alone: the rows' annotations (an order's next due date, its time zone) are
+            # the page's to compute, not the count's, which would compute them for every row it counts.
+            return queryset.order_by().values("pk")[: self.cap + 1].count()
         return min(len(rows), self.cap + 1)
 
     @cached_property
