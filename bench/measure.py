@@ -271,6 +271,8 @@ def pages(repeat: int) -> dict[str, Any]:
             {"partial": "1"},
         ),
         "order_history": (who["legal"], reverse("orders:history", args=list(who["order"])), {"partial": "1"}),
+        # The bell's page: OIPC-BC's legal staff hold ~20 000 notifications at full scale.
+        "notifications": (who["legal"], reverse("orders:notifications"), {}),
     }
     results: dict[str, Any] = {"subjects": {k: v for k, v in who.items() if k != "authority_id"}}
     for name, (user, path, params) in cases.items():

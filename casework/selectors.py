@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from casework.documents.selectors import case_documents
 from casework.history import HISTORY_LIMIT, HistoryEntry, Tracked, historical, history
+from casework.lookups import AmongIds
 from casework.models import (
     CORRECTED,
     REASON_PREFIXES,
@@ -367,7 +368,10 @@ def _visible_linked_references(user: User, investigation: Investigation) -> dict
     linked = historical_link.objects.filter(
         Q(from_investigation_id=investigation.pk) | Q(to_investigation_id=investigation.pk)
     )
+    # The few linked ids are read first and looked up by id (``AmongIds``): ``pk IN (subquery)`` let
+    # the planner test every investigation the user may see against them (36 ms at full scale).
     visible = investigations_visible_to(user).filter(
-        Q(pk__in=linked.values("from_investigation_id")) | Q(pk__in=linked.values("to_investigation_id"))
+        Q(AmongIds(F("pk"), Subquery(linked.values("from_investigation_id"))))
+        | Q(AmongIds(F("pk"), Subquery(linked.values("to_investigation_id"))))
     )
-    return dict(visible.values_list("pk", "reference"))
+    return dict(visible.order_by().values_list("pk", "reference"))

@@ -34,6 +34,9 @@ MAX_PER_PAGE = 100
 # the first 10,000 only (narrower filters reach the rest). The exact total of a huge list costs a read
 # of every row it holds, and tells the reader no more than that.
 COUNT_CAP = 10_000
+# A search (``?q=``) counts its matches up to this many: words that thousands of rows hold are read
+# from the indexes match by match, and past a thousand the reader narrows the words, not pages on.
+SEARCH_COUNT_CAP = 1_000
 
 # Stages sort in the order a case moves through them, not alphabetically.
 STAGE_ORDER = Case(
@@ -220,13 +223,16 @@ def per_page_from(request: HttpRequest) -> int:
 
 
 def configure(table: tables.Table, request: HttpRequest) -> tables.Table:
-    """Sort from ``?sort=`` and paginate from ``?page=``/``?per_page=`` (capped).
+    """Sort from ``?sort=`` and paginate from ``?page=``/``?per_page=`` (capped); count up to ``COUNT_CAP``
+    rows, or ``SEARCH_COUNT_CAP`` when the list is searched (``?q=``).
 
     django-tables2's RequestConfig would take any ``per_page``, so paging is done here.
     """
     tables.RequestConfig(request, paginate=False).configure(table)
     per_page = per_page_from(request)
-    paging = {"paginator_class": CappedPaginator, "per_page": per_page}
+    paging: dict[str, Any] = {"paginator_class": CappedPaginator, "per_page": per_page}
+    if request.GET.get("q", "").strip():
+        paging["cap"] = SEARCH_COUNT_CAP
     try:
         table.paginate(page=request.GET.get("page", 1), **paging)
     except PageNotAnInteger:
@@ -237,14 +243,19 @@ def configure(table: tables.Table, request: HttpRequest) -> tables.Table:
 
 
 class CappedPaginator(Paginator):
-    """A paginator that counts at most ``COUNT_CAP`` + 1 rows (``SELECT COUNT(*) FROM (… LIMIT 10001)``).
+    """A paginator that counts at most ``cap`` + 1 rows (``SELECT COUNT(*) FROM (… LIMIT 10001)``).
 
-    ``count`` is the number of rows up to the cap and ``capped`` says there are more: the
-    list's pages then cover its first ``COUNT_CAP`` rows. The count reads at most that many
-    rows, whatever the size of the list.
+    ``count`` is the number of rows up to the cap (``COUNT_CAP`` unless given) and ``capped``
+    says there are more: the list's pages then cover its first ``cap`` rows. The count reads
+    at most that many rows, whatever the size of the list.
     """
 
     cap = COUNT_CAP
+
+    def __init__(self, *args: Any, cap: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if cap is not None:
+            self.cap = cap
 
     @cached_property
     def _counted(self) -> int:

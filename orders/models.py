@@ -129,6 +129,15 @@ class Order(models.Model):
             # every visible order (the drafts, which share no issue date, included).
             # PostgreSQL sorts NULLs first in a DESC index, as the list does (SQLite cannot say so).
             models.Index(fields=["-issued_on", "authority_code", "number"], name="orders_order_list_sort"),
+            # The same order without the drafts, for the list filtered by any other status (e.g. the
+            # issued orders a search looks for): its page is read without walking past every draft
+            # first, which the list's order puts before the orders issued. Partial, so that the
+            # planner never reads it whole to intersect a status with a search's matches.
+            models.Index(
+                fields=["-issued_on", "authority_code", "number"],
+                name="orders_order_issued_sort",
+                condition=~Q(status=OrderStatus.DRAFT),
+            ),
             # The dashboard (orders.dashboard): the visible orders of the investigations a user
             # sees, with what its counts need, read from the index alone (no table rows).
             models.Index(
@@ -736,6 +745,9 @@ class Notification(models.Model):
         indexes = [
             # The bell: a user's unread notifications.
             models.Index(fields=["user"], name="orders_notification_unread", condition=Q(read_at__isnull=True)),
+            # The notifications page: a user's newest first (orders.selectors.notification_list), read
+            # in this order and stopped after the page, instead of sorting all of the user's.
+            models.Index(fields=["user", "-created_at", "-id"], name="orders_notification_newest"),
             # Delivery, the digests, the reconciliation of stale claims and /healthz: e-mails still owed.
             models.Index(
                 fields=["created_at"],

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from casework.dates import shift
 from casework.history import HISTORY_LIMIT, HistoryEntry, Tracked, historical, history
 from casework.models import Authority, Investigation, User
+from casework.tables import CappedPaginator
 from orders.bilingual import language_in_sentence
 from orders.deadlines import (
     days_late,
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
 
 # What "my deadlines" lists: deadlines still owed, paused ones included.
 NOTIFICATIONS_PER_PAGE = 50
+NOTIFICATIONS_COUNT_CAP = 1_000  # 20 pages of the newest
 
 
 # --- Due dates as people read them ---------------------------------------------------------
@@ -537,8 +539,16 @@ def notification_list(user: User) -> QuerySet[Notification]:
 
 
 def notification_page(user: User, number: Any) -> Page[Notification]:
-    """One page of ``notification_list`` (its count, then its rows)."""
-    return Paginator(notification_list(user), NOTIFICATIONS_PER_PAGE).get_page(number)
+    """One page of ``notification_list`` (its count, up to ``NOTIFICATIONS_COUNT_CAP`` + 1, then its rows).
+
+    A user of many years has tens of thousands of notifications, each counted through its
+    alert's deadline, order and investigation (who may still see it): all of them cost half a
+    second a page, 10 000 of them 130 ms. Past the cap the page says "more than 1,000" and
+    pages through the newest ones, which are the ones a notification is for.
+    """
+    return CappedPaginator(notification_list(user), NOTIFICATIONS_PER_PAGE, cap=NOTIFICATIONS_COUNT_CAP).get_page(
+        number
+    )
 
 
 def unread_count(user: User) -> int:

@@ -14,11 +14,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import orders.selectors
 from casework.models import Investigation, User
 from casework.services import investigation_open
 from casework.tables import COUNT_CAP, CappedPaginator
 from orders.models import Order
+from orders.selectors import NOTIFICATIONS_COUNT_CAP
 from tests.conftest import Ref
+from tests.orders.test_views import _unread_alerts
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +99,65 @@ def test_the_cap_is_written_in_the_readers_language(carol: User, joint_investiga
         assert paginator.cap_label.replace("\u202f", " ").replace("\xa0", " ") == "10 000"
     with translation.override("en"):
         assert paginator.cap_label == "10,000"
+
+
+def test_the_notifications_page_past_the_cap_says_more_than_and_counts_no_further(
+    client: Client, carol: User, bc_order: Order, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(orders.selectors, "NOTIFICATIONS_COUNT_CAP", 1)
+    _unread_alerts(carol, bc_order, 3)
+    client.force_login(carol)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("orders:notifications"))
+    page = response.content.decode()
+    assert "More than 1 notifications" in page
+    assert "3 notifications" not in page
+    assert response.context["page_obj"].paginator.count == 1
+    assert "LIMIT 2" in _count_query(queries)
+
+
+def test_the_notifications_page_within_the_cap_says_how_many(client: Client, carol: User, bc_order: Order) -> None:
+    _unread_alerts(carol, bc_order, 3)
+    client.force_login(carol)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("orders:notifications")).content.decode()
+    assert "3 notifications, 3 unread" in page
+    assert "More than" not in page
+    assert f"LIMIT {NOTIFICATIONS_COUNT_CAP + 1}" in _count_query(queries)
+
+
+@pytest.mark.parametrize("url_name", ["orders:list", "casework:investigation_list"])
+def test_a_searched_list_counts_its_matches_up_to_the_search_cap(
+    client: Client,
+    carol: User,
+    bc_order: Order,
+    order_due_in_a_week: Order,
+    ref: Ref,
+    monkeypatch: pytest.MonkeyPatch,
+    url_name: str,
+) -> None:
+    import casework.tables
+
+    monkeypatch.setattr(casework.tables, "SEARCH_COUNT_CAP", 1)
+    investigation_open(
+        actor=carol,
+        reference="P21-000002",
+        title="Another case of Example Corp.",
+        origin="complaint",
+        opened_on=date(2021, 3, 1),
+        lead_authority=ref.oipc_bc,
+        respondents=[ref.clearview],
+    )
+    client.force_login(carol)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(url_name), {"q": "Example Corp"})
+    page = response.content.decode()
+    assert "More than 1 " in page
+    assert response.context["table"].paginator.count == 1
+    assert "LIMIT 2" in _count_query(queries)
+    # The same list unsearched counts up to the lists' cap.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(url_name))
+    assert "More than" not in response.content.decode()
+    assert response.context["table"].paginator.count == 2
+    assert f"LIMIT {COUNT_CAP + 1}" in _count_query(queries)
