@@ -10,9 +10,9 @@ same page.
 from __future__ import annotations
 
 import re
-from itertools import count
 from datetime import UTC, datetime
 from io import StringIO
+from itertools import count
 from typing import Any
 
 import django_tables2 as tables
