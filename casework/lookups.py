@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import BigIntegerField, BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BigIntegerField, BooleanField, CharField, F, Func, Q, QuerySet, Value
 
 
 class _AnyOf(Func):
@@ -61,6 +61,13 @@ class _AmongArray(_AnyOf):
     """``column = ANY(array)``, the array a parameter (PostgreSQL only)."""
 
 
+class _IdArray(Func):
+    """A text parameter cast to an array of ids (PostgreSQL)."""
+
+    template = "%(expressions)s::bigint[]"
+    output_field = ArrayField(BigIntegerField())
+
+
 def among_ids_read_first(column: str, ids: QuerySet[Any]) -> Q:
     """``column`` is one of ``ids`` (``values_list(name, flat=True)``), which is read now, in a query of its own.
 
@@ -71,5 +78,7 @@ def among_ids_read_first(column: str, ids: QuerySet[Any]) -> Q:
     """
     if connection.vendor != "postgresql":
         return Q(**{f"{column}__in": ids})
-    read = Value(list(ids), output_field=ArrayField(BigIntegerField()))
-    return Q(_AmongArray(F(column), read))
+    # One text parameter, '{1,2,3}', cast to an array: passed as a list, each id was prepared and
+    # adapted on its own and written into the SQL as ARRAY[1,2,3] (1 000 ids: ~4 ms a query).
+    written = "{" + ",".join(str(int(value)) for value in ids) + "}"
+    return Q(_AmongArray(F(column), _IdArray(Value(written, output_field=CharField()))))

@@ -554,8 +554,14 @@ class Participation(Withdrawable):
             ),
         ]
         indexes = [
-            # investigations_visible_to(): "does this user's authority take part?"
-            models.Index(fields=["authority", "investigation"], name="casework_part_authority_inv"),
+            # investigations_visible_to(): "does this user's authority take part?" Only the participations
+            # not withdrawn, which is all that the question reads: an authority's investigations come
+            # from this index alone (no table rows), 15 888 of them at full scale in 2.5 ms instead of 8.
+            models.Index(
+                fields=["authority", "investigation"],
+                name="casework_part_active",
+                condition=Q(withdrawn_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 """The lists count their rows up to a cap: past it they say "More than …" and page through the first rows.
 
-The cap (``casework.tables.COUNT_CAP``, 10 000) is lowered here to 1 so that two rows pass it.
+The cap (``casework.tables.COUNT_CAP``, 5 000) is lowered here to 1 so that two rows pass it.
 """
 
 from __future__ import annotations
@@ -96,9 +96,9 @@ def test_the_cap_is_written_in_the_readers_language(carol: User, joint_investiga
 
     paginator = CappedPaginator(Investigation.objects.all(), 25)
     with translation.override("fr"):
-        assert paginator.cap_label.replace("\u202f", " ").replace("\xa0", " ") == "10 000"
+        assert paginator.cap_label.replace("\u202f", " ").replace("\xa0", " ") == "5 000"
     with translation.override("en"):
-        assert paginator.cap_label == "10,000"
+        assert paginator.cap_label == "5,000"
 
 
 def test_the_notifications_page_past_the_cap_says_more_than_and_counts_no_further(
