@@ -123,14 +123,19 @@ def can_edit_investigation(user: User, investigation: Investigation) -> bool:
 
 
 def can_assign_staff(
-    user: User, investigation: Investigation, *, participations: Iterable[Participation] | None = None
+    user: User,
+    investigation: Investigation,
+    *,
+    participations: Iterable[Participation] | None = None,
+    can_edit: bool | None = None,
 ) -> bool:
     """Who may assign their authority's staff to a visible investigation: an assigned investigator,
     and legal staff and administrators of an authority taking part (superusers: anyone).
 
     What they may change is their own authority's assignees only
     (``casework.services.investigation_set_assignees``). Pass ``participations`` when the
-    page has them already (no query then for legal staff and administrators).
+    page has them already (no query then for legal staff and administrators), and ``can_edit``
+    when it has asked ``can_edit_investigation`` already (no query then for investigators).
     """
     if user.is_superuser:
         return True
@@ -142,7 +147,7 @@ def can_assign_staff(
                 authority_id=user.authority_id, withdrawn_at__isnull=True
             ).exists()
         return any(p.authority_id == user.authority_id and not p.withdrawn for p in participations)
-    return can_edit_investigation(user, investigation)
+    return can_edit_investigation(user, investigation) if can_edit is None else can_edit
 
 
 def can_open_investigation(user: User) -> bool:

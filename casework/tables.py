@@ -253,10 +253,13 @@ class CappedPaginator(Paginator):
 
     cap = COUNT_CAP
 
-    def __init__(self, *args: Any, cap: int | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cap: int | None = None, count_in_order: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if cap is not None:
             self.cap = cap
+        # Counting the first rows in the list's own order, from an index that holds it, costs what it
+        # reads; unsorted, PostgreSQL may hash a whole joined table first (notifications_page).
+        self.count_in_order = count_in_order
 
     @cached_property
     def _counted(self) -> int:
@@ -266,7 +269,9 @@ class CappedPaginator(Paginator):
         if isinstance(queryset, QuerySet):
             # The ids alone: the rows' annotations (an order's next due date, its time zone) are
             # the page's to compute, not the count's, which would compute them for every row it counts.
-            return queryset.order_by().values("pk")[: self.cap + 1].count()
+            if not self.count_in_order:
+                queryset = queryset.order_by()
+            return queryset.values("pk")[: self.cap + 1].count()
         return min(len(rows), self.cap + 1)
 
     @cached_property

@@ -155,7 +155,8 @@ def investigation_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "investigation": investigation,
         "page": page,
         "can_edit": can_edit,
-        "can_assign": can_edit or can_assign_staff(user, investigation, participations=page.participations),
+        "can_assign": can_edit
+        or can_assign_staff(user, investigation, participations=page.participations, can_edit=can_edit),
     }
     return render(request, "casework/investigation_detail.html", context)
 

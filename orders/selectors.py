@@ -546,9 +546,10 @@ def notification_page(user: User, number: Any) -> Page[Notification]:
     second a page, 10 000 of them 130 ms. Past the cap the page says "more than 1,000" and
     pages through the newest ones, which are the ones a notification is for.
     """
-    return CappedPaginator(notification_list(user), NOTIFICATIONS_PER_PAGE, cap=NOTIFICATIONS_COUNT_CAP).get_page(
-        number
+    paginator = CappedPaginator(
+        notification_list(user), NOTIFICATIONS_PER_PAGE, cap=NOTIFICATIONS_COUNT_CAP, count_in_order=True
     )
+    return paginator.get_page(number)
 
 
 def unread_count(user: User) -> int:
