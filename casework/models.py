@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -18,6 +19,8 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -375,6 +378,26 @@ class InvestigationOrigin(models.TextChoices):
     REFERRAL = "referral", _("referral")
 
 
+class ChoiceLabelsModel(models.Model):
+    """``get_<field>_display()`` read from a table of the field's choices built once, not on every call.
+
+    Django builds ``dict(make_hashable(field.flatchoices))`` on each call, which looks up the
+    translation of every choice's label to hash it: a list's statuses cost a third of its page's
+    rendering. The table keeps the labels lazy, so that each call still answers in the reader's
+    language; a value that is not a choice is answered as itself, as Django does.
+    """
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field: models.Field) -> Any:  # type: ignore[type-arg]
+        labels = field.__dict__.get("_choice_labels")
+        if labels is None:
+            labels = field.__dict__["_choice_labels"] = dict(make_hashable(field.flatchoices))
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
 class InvestigationStage(models.TextChoices):
     INTAKE = "intake", _("intake")
     EARLY_RESOLUTION = "early_resolution", _("early resolution")
@@ -426,7 +449,7 @@ class EventKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Investigation(models.Model):
+class Investigation(ChoiceLabelsModel):
     """One investigation; a joint one has several participations."""
 
     Origin = InvestigationOrigin

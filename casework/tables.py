@@ -12,7 +12,7 @@ from typing import Any
 
 import django_tables2 as tables
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Case, Choices, QuerySet, Value, When
+from django.db.models import Case, QuerySet, Value, When
 from django.http import HttpRequest
 from django.template.base import render_value_in_context
 from django.template.context import Context
@@ -44,18 +44,6 @@ STAGE_ORDER = Case(
     *(When(stage=value, then=Value(position)) for position, value in enumerate(InvestigationStage.values)),
     default=Value(len(InvestigationStage.values)),
 )
-
-
-def choice_label(choices: type[Choices], value: Any) -> str:
-    """The label of ``value`` among ``choices`` in the reader's language, or the value itself if it is not one.
-
-    What ``get_<field>_display()`` says, without building the field's choices into a dict again
-    (each of their translations looked up) for every call.
-    """
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value)
 
 
 class _Row(BoundRow):
@@ -192,7 +180,7 @@ class InvestigationTable(WrittenRowsTable):
         return format_html('<time datetime="{}">{}</time>', value.isoformat(), value.isoformat())
 
     def render_stage(self, record: Investigation) -> str:
-        return capfirst(choice_label(InvestigationStage, record.stage))
+        return capfirst(record.get_stage_display())
 
     def order_stage(
         self, queryset: QuerySet[Investigation], is_descending: bool

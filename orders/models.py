@@ -19,7 +19,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from casework.models import CURRENCY_VALIDATOR, REFERENCE_VALIDATOR, Authority, Investigation, validate_legal_date
+from casework.models import (
+    CURRENCY_VALIDATOR,
+    REFERENCE_VALIDATOR,
+    Authority,
+    ChoiceLabelsModel,
+    Investigation,
+    validate_legal_date,
+)
 
 
 class OrderStatus(models.TextChoices):
@@ -64,7 +71,7 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class Order(models.Model):
+class Order(ChoiceLabelsModel):
     """A binding order issued by an authority with order-making power."""
 
     Status = OrderStatus
@@ -263,7 +270,7 @@ PENDING_DEADLINE_STATUSES = (*ACTIVE_DEADLINE_STATUSES, DeadlineStatus.STAYED.va
 UNSETTLED_DEADLINE_STATUSES = (*OWED_DEADLINE_STATUSES, DeadlineStatus.STAYED.value)
 
 
-class Deadline(models.Model):
+class Deadline(ChoiceLabelsModel):
     """When a term must be done: its rule, the due date computed from it, and how it was reached."""
 
     Status = DeadlineStatus
@@ -958,7 +965,7 @@ class ClockRule(models.Model):
         return f"{self.code} ({self.provision})"
 
 
-class InvestigationClock(models.Model):
+class InvestigationClock(ChoiceLabelsModel):
     """A statutory clock running on an investigation for one participating authority.
 
     Computed, explained, stayed, extended and alerted as an order's deadline is (``orders.clocks.services``,

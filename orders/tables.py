@@ -19,9 +19,9 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
-from casework.tables import WrittenRowsTable, choice_label
+from casework.tables import WrittenRowsTable
 from orders.bilingual import reader_language, term_text
-from orders.models import ORDER_STATUSES_NOT_RUNNING, Deadline, DeadlineStatus, Order, OrderStatus
+from orders.models import ORDER_STATUSES_NOT_RUNNING, Deadline, Order
 from orders.selectors import DueState, LocalToday, due_state
 
 # Bootstrap badge classes by tone; the badge's text always says the same in words.
@@ -91,7 +91,7 @@ class OrderTable(WrittenRowsTable):
         return _date(value)
 
     def render_status(self, record: Order) -> str:
-        return capfirst(choice_label(OrderStatus, record.status))
+        return capfirst(record.get_status_display())
 
     def render_next_due(self, record: Order) -> SafeString | str:
         next_due: date | None = getattr(record, "next_due", None)
@@ -167,7 +167,7 @@ class DeadlineTable(WrittenRowsTable):
         return due_badge(self._state(record))
 
     def render_status(self, record: Deadline) -> str:
-        return capfirst(choice_label(DeadlineStatus, record.status))
+        return capfirst(record.get_status_display())
 
     def render_order(self, record: Deadline) -> SafeString:
         order = self._order(record)

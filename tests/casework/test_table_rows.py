@@ -25,12 +25,12 @@ from django.utils import translation
 from casework import selectors as casework_selectors
 from casework.filters import InvestigationFilter
 from casework.models import Investigation, User
-from casework.tables import InvestigationTable, WrittenRowsTable, choice_label, configure
+from casework.tables import InvestigationTable, WrittenRowsTable, configure
 from orders import selectors as orders_selectors
 from orders.dashboard import selectors as dashboard_selectors
 from orders.dashboard.forms import DeadlineFilter
 from orders.filters import OrderFilter
-from orders.models import DeadlineStatus, OrderStatus
+from orders.models import Deadline, Order, OrderStatus
 from orders.tables import DeadlineListTable, DeadlineTable, OrderTable
 
 pytestmark = pytest.mark.django_db
@@ -140,8 +140,26 @@ def test_it_says_when_a_page_has_no_row(db: None) -> None:
     assert isinstance(table, WrittenRowsTable)
 
 
-def test_choice_label_is_get_display() -> None:
-    with translation.override("fr"):
-        assert choice_label(OrderStatus, "issued") == str(OrderStatus.ISSUED.label)
-        assert choice_label(DeadlineStatus, "met") == str(DeadlineStatus.MET.label)
-        assert choice_label(OrderStatus, "no-such-status") == "no-such-status"
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_status_is_labelled_as_django_labels_it(demo: None, language: str) -> None:
+    """``get_<field>_display()`` (``ChoiceLabelsModel``) answers what Django's own does, in the reader's language."""
+    from django.db import models
+
+    checked = 0
+    with translation.override(language):
+        for obj, name in [
+            *((order, "status") for order in Order.objects.all()[:50]),
+            *((deadline, "status") for deadline in Deadline.objects.all()[:50]),
+            *((investigation, "stage") for investigation in Investigation.objects.all()[:50]),
+            *((investigation, "origin") for investigation in Investigation.objects.all()[:10]),
+        ]:
+            field = type(obj)._meta.get_field(name)
+            djangos = models.Model._get_FIELD_display  # type: ignore[attr-defined]
+            assert getattr(obj, f"get_{name}_display")() == djangos(obj, field)
+            checked += 1
+        order = Order.objects.first()
+        assert order is not None
+        assert order.get_status_display() == str(OrderStatus(order.status).label)
+        order.status = "no-such-status"
+        assert order.get_status_display() == "no-such-status"
+    assert checked > 100
