@@ -103,7 +103,7 @@ class WrittenRowsTable(tables.Table):
         context = Context()  # autoescape on, localization as the page's: what {{ cell }} does
         self._counter = count()  # rows alternate "even", "odd" from the first, however often they are written
         rows: list[SafeString] = []
-        for record in self.page.object_list.data if self.page is not None else self.data:
+        for record in self.paginated_rows.data:  # the page's records, or all of them if it is not paginated
             row = _Row(record, table=self)
             cells = []
             for position, column in enumerate(columns):

@@ -132,6 +132,16 @@ def test_it_computes_attributes_per_row_where_a_column_asks_for_it(demo: None) -
     _compare(table)
 
 
+def test_it_writes_every_row_of_a_table_not_paginated(demo: None) -> None:
+    user = User.objects.get(username="opc.investigator")
+    request = _request(user)
+    table = InvestigationTable(casework_selectors.investigation_list(user, InvestigationFilter({}, request=request)))
+    assert (
+        _compare(table)
+        == Investigation.objects.filter(pk__in=casework_selectors.investigation_list(user).values("pk")).count()
+    )
+
+
 def test_it_says_when_a_page_has_no_row(db: None) -> None:
     user = User.objects.create_user(username="nobody", password="x")
     request = _request(user)
