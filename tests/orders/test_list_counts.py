@@ -32,6 +32,19 @@ def cap_of_one(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+def _second_bc_investigation(actor: User, ref: Ref, title: str) -> Investigation:
+    """A second investigation OIPC-BC takes part in (the joint one is the first)."""
+    return investigation_open(
+        actor=actor,
+        reference="P21-000002",
+        title=title,
+        origin="complaint",
+        opened_on=date(2021, 3, 1),
+        lead_authority=ref.oipc_bc,
+        respondents=[ref.clearview],
+    )
+
+
 def _count_query(queries: CaptureQueriesContext) -> str:
     """The paginator's count: a count over a subquery (the bell's unread count is a plain one)."""
     counts = [q["sql"] for q in queries.captured_queries if q["sql"].upper().startswith("SELECT COUNT(*) FROM (SELECT")]
@@ -58,16 +71,7 @@ def test_a_list_past_the_cap_says_more_than_and_counts_no_further(
     noun: str,
 ) -> None:
     if url_name == "casework:investigation_list":
-        # A second investigation OIPC-BC takes part in: the joint one is the first.
-        investigation_open(
-            actor=carol,
-            reference="P21-000002",
-            title="Another case",
-            origin="complaint",
-            opened_on=date(2021, 3, 1),
-            lead_authority=ref.oipc_bc,
-            respondents=[ref.clearview],
-        )
+        _second_bc_investigation(carol, ref, "Another case")
     client.force_login(carol)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse(url_name))
@@ -139,15 +143,7 @@ def test_a_searched_list_counts_its_matches_up_to_the_search_cap(
     import casework.tables
 
     monkeypatch.setattr(casework.tables, "SEARCH_COUNT_CAP", 1)
-    investigation_open(
-        actor=carol,
-        reference="P21-000002",
-        title="Another case of Example Corp.",
-        origin="complaint",
-        opened_on=date(2021, 3, 1),
-        lead_authority=ref.oipc_bc,
-        respondents=[ref.clearview],
-    )
+    _second_bc_investigation(carol, ref, "Another case of Example Corp.")
     client.force_login(carol)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse(url_name), {"q": "Example Corp"})
